@@ -1,0 +1,111 @@
+package io.kerec;
+
+import io.kerec.api.ApiVerticle;
+import io.kerec.bus.RecordCodec;
+import io.kerec.config.KerecConfig;
+import io.kerec.graph.GraphVerticle;
+import io.kerec.ingest.IngestVerticle;
+import io.kerec.judge.JudgeVerticle;
+import io.kerec.rank.RankVerticle;
+import io.kerec.store.PostgresServer;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kerec engine: PostgreSQL, then the graph, judge, rank, ingest and api verticles, in that order
+ * (each one's dependencies first). {@link #stop()} undeploys them in reverse and stops the embedded database.
+ */
+public final class Engine {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  private final Vertx vertx;
+  private final KerecConfig config;
+  private final List<String> deployments = new ArrayList<>();
+  private PostgresServer postgres;
+  private ApiVerticle api;
+
+  private Engine(Vertx vertx, KerecConfig config) {
+    this.vertx = vertx;
+    this.config = config;
+  }
+
+  /** A Vert.x instance with Prometheus metrics enabled. */
+  public static Vertx newVertx() {
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true);
+    return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
+        .withMetrics(new MicrometerMetricsFactory()).build();
+  }
+
+  /** Starts an engine on the given Vert.x instance. */
+  public static Future<Engine> start(Vertx vertx, KerecConfig config) {
+    if (System.getProperty("ai.djl.offline") == null) {
+      System.setProperty("ai.djl.offline", "true");
+    }
+    RecordCodec.registerAll(vertx);
+    Engine engine = new Engine(vertx, config);
+    long started = System.nanoTime();
+    return vertx.executeBlocking(() -> PostgresServer.start(config.postgres(), config.dataPath()))
+        .compose(pg -> {
+          engine.postgres = pg;
+          engine.api = new ApiVerticle(config);
+          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP)
+              .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
+              .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
+              .compose(v -> engine.deploy(new IngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
+              .compose(v -> engine.deploy(engine.api, ThreadingModel.EVENT_LOOP));
+        })
+        .map(v -> {
+          LOG.info("Kerec engine started in {} ms, listening on http://{}:{}", (System.nanoTime() - started) / 1_000_000,
+              config.http().host(), engine.httpPort());
+          return engine;
+        })
+        .recover(e -> engine.stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle, ThreadingModel threading) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(threading))
+        .onSuccess(deployments::add)
+        .mapEmpty();
+  }
+
+  /** The HTTP port actually bound. */
+  public int httpPort() {
+    return api.port();
+  }
+
+  /** The configuration the engine runs with. */
+  public KerecConfig config() {
+    return config;
+  }
+
+  /** Undeploys every verticle, newest first, then stops PostgreSQL. */
+  public Future<Void> stop() {
+    List<String> reversed = new ArrayList<>(deployments);
+    Collections.reverse(reversed);
+    deployments.clear();
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : reversed) {
+      chain = chain.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+    }
+    return chain.compose(v -> vertx.executeBlocking(() -> {
+      if (postgres != null) {
+        postgres.close();
+      }
+      return null;
+    })).mapEmpty();
+  }
+}

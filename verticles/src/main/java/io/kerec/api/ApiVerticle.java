@@ -1,0 +1,242 @@
+package io.kerec.api;
+
+import io.kerec.bus.Accepted;
+import io.kerec.bus.Addresses;
+import io.kerec.bus.EntityComplements;
+import io.kerec.bus.EntityComplementsRequest;
+import io.kerec.bus.EventBatch;
+import io.kerec.bus.HealthReport;
+import io.kerec.bus.ItemBatch;
+import io.kerec.bus.ItemRequest;
+import io.kerec.bus.ItemView;
+import io.kerec.bus.RecommendRequest;
+import io.kerec.config.KerecConfig;
+import io.kerec.ingest.Validation;
+import io.kerec.ingest.ValidationException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The HTTP API (v1), the WebSocket live feed and the {@code kerec.recommend} event-bus endpoint. Every error is
+ * JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status.
+ */
+public final class ApiVerticle extends VerticleBase {
+  /** Components whose health makes up {@code GET /health}. */
+  public static final List<String> COMPONENTS = List.of("ingest", "graph", "judge", "rank");
+  private static final DeliveryOptions WRITES = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions READS = new DeliveryOptions().setSendTimeout(10_000);
+
+  private final KerecConfig config;
+  private Recommender recommender;
+  private LiveHub live;
+  private HttpServer server;
+
+  public ApiVerticle(KerecConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    recommender = new Recommender(vertx, config.recall().maxCandidates());
+    live = new LiveHub(vertx, recommender, false);
+    live.start();
+    vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
+        .onSuccess(msg::reply)
+        .onFailure(e -> msg.fail(500, e.getMessage())));
+    server = vertx.createHttpServer();
+    return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+  }
+
+  /** The port the server listens on (useful when configured as 0). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.get("/health").handler(this::health);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/v1/live").handler(this::liveSocket);
+    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
+        body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
+    router.post("/v1/events").handler(ctx -> ingest(ctx, Addresses.EVENTS,
+        body -> new EventBatch(Validation.events(body, config.http().maxBatch()))));
+    router.get("/v1/users/:userId/recommendations").handler(this::recommendations);
+    router.get("/v1/entities/:entity/complements").handler(this::complements);
+    router.get("/v1/items/:itemId").handler(this::item);
+    router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
+        + ctx.request().method() + " " + ctx.request().path(), null)));
+    router.route().failureHandler(this::failure);
+    return router;
+  }
+
+  private interface BodyParser {
+    Object parse(JsonArray body);
+  }
+
+  private void ingest(RoutingContext ctx, String address, BodyParser parser) {
+    JsonArray body;
+    try {
+      Object parsed = io.vertx.core.json.Json.decodeValue(ctx.body().buffer());
+      if (!(parsed instanceof JsonArray array)) {
+        json(ctx, 400, HttpJson.error("the body must be a JSON array", "body"));
+        return;
+      }
+      body = array;
+    } catch (DecodeException | NullPointerException e) {
+      json(ctx, 400, HttpJson.error("malformed JSON: " + firstLine(e.getMessage()), "body"));
+      return;
+    }
+    Object message;
+    try {
+      message = parser.parse(body);
+    } catch (ValidationException e) {
+      json(ctx, 400, HttpJson.error(e.getMessage(), e.field() == null ? "body" : e.field()));
+      return;
+    }
+    vertx.eventBus().<Accepted>request(address, message, WRITES)
+        .onSuccess(reply -> json(ctx, 202, HttpJson.of(reply.body())))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void recommendations(RoutingContext ctx) {
+    Integer k = intParam(ctx, "k", 10, 1, 1000);
+    if (k == null) {
+      return;
+    }
+    recommender.recommend(new RecommendRequest(ctx.pathParam("userId"), k))
+        .onSuccess(recs -> json(ctx, 200, HttpJson.recommendations(recs)))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void complements(RoutingContext ctx) {
+    Integer k = intParam(ctx, "k", 20, 1, 1000);
+    if (k == null) {
+      return;
+    }
+    String entity = ctx.pathParam("entity").toLowerCase().strip();
+    vertx.eventBus().<EntityComplements>request(Addresses.GRAPH_ENTITY_COMPLEMENTS,
+            new EntityComplementsRequest(entity, k), READS)
+        .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void item(RoutingContext ctx) {
+    vertx.eventBus().<ItemView>request(Addresses.GRAPH_ITEM, new ItemRequest(ctx.pathParam("itemId")), READS)
+        .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void liveSocket(RoutingContext ctx) {
+    String userId = ctx.request().getParam("userId");
+    if (userId == null || userId.isBlank()) {
+      json(ctx, 400, HttpJson.error("query parameter userId is required", "userId"));
+      return;
+    }
+    ctx.request().toWebSocket()
+        .onSuccess(socket -> live.subscribe(socket, userId, 10))
+        .onFailure(ctx::fail);
+  }
+
+  private void health(RoutingContext ctx) {
+    List<Future<HealthReport>> reports = new ArrayList<>();
+    for (String component : COMPONENTS) {
+      reports.add(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + component, "?",
+              new DeliveryOptions().setSendTimeout(2_000))
+          .map(msg -> msg.body())
+          .otherwise(e -> new HealthReport(component, "DOWN", java.util.Map.of("error", e.getMessage()))));
+    }
+    Future.join(reports).onComplete(ar -> {
+      JsonObject components = new JsonObject();
+      boolean down = false;
+      boolean degraded = false;
+      for (Future<HealthReport> f : reports) {
+        HealthReport r = f.result();
+        components.put(r.component(), HttpJson.of(r));
+        down |= "DOWN".equals(r.status());
+        degraded |= "DEGRADED".equals(r.status());
+      }
+      String status = down ? "DOWN" : degraded ? "DEGRADED" : "UP";
+      json(ctx, down ? 503 : 200, new JsonObject().put("status", status).put("components", components));
+    });
+  }
+
+  private static Integer intParam(RoutingContext ctx, String name, int dflt, int min, int max) {
+    String raw = ctx.request().getParam(name);
+    if (raw == null) {
+      return dflt;
+    }
+    try {
+      int value = Integer.parseInt(raw);
+      if (value >= min && value <= max) {
+        return value;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    json(ctx, 400, HttpJson.error(name + " must be an integer between " + min + " and " + max, name));
+    return null;
+  }
+
+  private static void replyFailure(RoutingContext ctx, Throwable e) {
+    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      int code = r.failureCode() >= 400 && r.failureCode() < 600 ? r.failureCode() : 500;
+      String message = r.getMessage() == null ? "failed" : r.getMessage();
+      JsonObject body;
+      try {
+        body = new JsonObject(message);
+      } catch (DecodeException notJson) {
+        body = HttpJson.error(message, null);
+      }
+      json(ctx, code, body);
+    } else if (e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
+      json(ctx, 503, HttpJson.error("timed out waiting for the engine", null));
+    } else {
+      json(ctx, 500, HttpJson.error(e.getMessage(), null));
+    }
+  }
+
+  private void failure(RoutingContext ctx) {
+    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    String message = switch (status) {
+      case 413 -> "request body larger than " + config.http().maxBodyBytes() + " bytes";
+      case 400 -> "bad request";
+      default -> ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage());
+    };
+    json(ctx, status, HttpJson.error(message, status == 413 ? "body" : null));
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json").end(body.encode());
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "empty body";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,96 @@
+package io.kerec.api;
+
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Candidate;
+import io.kerec.bus.PopularRequest;
+import io.kerec.bus.RecallRequest;
+import io.kerec.bus.RecallResult;
+import io.kerec.bus.RecommendRequest;
+import io.kerec.bus.Recommendation;
+import io.kerec.bus.Recommendations;
+import io.kerec.bus.ScoreRequest;
+import io.kerec.bus.Scores;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recall → rank → top-k. Candidates come from the graph's recall channels; rank scores them (falling back to
+ * the graph-only score if rank does not answer in time); popular items fill any remaining slots. A user with no
+ * purchase history gets popular items with {@code fallback = true}.
+ */
+public final class Recommender {
+  private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
+  private static final DeliveryOptions FAST = new DeliveryOptions().setSendTimeout(5_000);
+
+  private final Vertx vertx;
+  private final int maxCandidates;
+
+  public Recommender(Vertx vertx, int maxCandidates) {
+    this.vertx = vertx;
+    this.maxCandidates = maxCandidates;
+  }
+
+  /** The user's top-k recommendations. */
+  public Future<Recommendations> recommend(RecommendRequest request) {
+    return vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
+            new RecallRequest(request.userId(), maxCandidates), FAST)
+        .compose(msg -> {
+          RecallResult recall = msg.body();
+          if (!recall.knownUser()) {
+            return popular(request.userId(), request.k(), Set.of())
+                .map(items -> new Recommendations(request.userId(), items, true));
+          }
+          return rank(recall.candidates()).compose(ranked -> {
+            List<Recommendation> top = new ArrayList<>(ranked.subList(0, Math.min(request.k(), ranked.size())));
+            if (top.size() >= request.k()) {
+              return Future.succeededFuture(new Recommendations(request.userId(), top, false));
+            }
+            Set<String> chosen = new HashSet<>();
+            top.forEach(r -> chosen.add(r.itemId()));
+            return popular(request.userId(), request.k() - top.size(), chosen).map(fill -> {
+              top.addAll(fill);
+              return new Recommendations(request.userId(), top, false);
+            });
+          });
+        });
+  }
+
+  private Future<List<Recommendation>> rank(List<Candidate> candidates) {
+    if (candidates.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return vertx.eventBus().<Scores>request(Addresses.RANK_SCORE, new ScoreRequest(candidates), FAST)
+        .map(msg -> msg.body().scores())
+        .recover(e -> {
+          LOG.warn("rank unavailable, ordering by graph score: {}", e.getMessage());
+          return Future.succeededFuture(candidates.stream().mapToDouble(Candidate::baseScore).toArray());
+        })
+        .map(scores -> {
+          List<Recommendation> out = new ArrayList<>(candidates.size());
+          for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            out.add(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()));
+          }
+          out.sort(Comparator.comparingDouble((Recommendation r) -> -r.score()).thenComparing(Recommendation::itemId));
+          return out;
+        });
+  }
+
+  private Future<List<Recommendation>> popular(String userId, int k, Set<String> exclude) {
+    return vertx.eventBus().<RecallResult>request(Addresses.GRAPH_POPULAR, new PopularRequest(userId,
+            k + exclude.size()), FAST)
+        .map(msg -> msg.body().candidates().stream()
+            .filter(c -> !exclude.contains(c.itemId()))
+            .limit(k)
+            .map(c -> new Recommendation(c.itemId(), c.title(), c.baseScore(), c.channel(), null))
+            .toList());
+  }
+}

@@ -1,0 +1,53 @@
+package io.kerec.bus;
+
+/**
+ * Event-bus addresses. Public ones are the contract with sibling services; internal ones connect the verticles.
+ */
+public final class Addresses {
+  /** Public, request/reply: {@link ItemBatch} → {@link Accepted}. */
+  public static final String ITEMS = "kerec.items";
+  /** Public, request/reply: {@link EventBatch} → {@link Accepted}. */
+  public static final String EVENTS = "kerec.events";
+  /** Public, request/reply: {@link RecommendRequest} → {@link Recommendations}. */
+  public static final String RECOMMEND = "kerec.recommend";
+  /** Public, published: {@link Recommendations} for one user after each of their purchases. */
+  public static final String LIVE_PREFIX = "kerec.live.";
+
+  /** Internal, published by ingest once items are durable: {@link ItemsIndexed}. */
+  public static final String ITEMS_INDEXED = "kerec.ingest.items-indexed";
+  /** Internal, published by ingest once purchases are durable and in the recall view: {@link PurchasesApplied}. */
+  public static final String PURCHASES_APPLIED = "kerec.ingest.purchases-applied";
+  /** Internal, published by ingest once feedback events are durable: {@link FeedbackApplied}. */
+  public static final String FEEDBACK_APPLIED = "kerec.ingest.feedback-applied";
+
+  /** Graph, request/reply: {@link ItemsIndexed} → {@link Done}; writes items and their entities. */
+  public static final String GRAPH_ITEMS = "kerec.graph.items";
+  /** Graph, request/reply: {@link PurchasesApplied} → {@link Done}; updates user history and popularity. */
+  public static final String GRAPH_PURCHASES = "kerec.graph.purchases";
+  /** Graph, request/reply: {@link Complements} → {@link Done}; writes judged complementary edges. */
+  public static final String GRAPH_COMPLEMENTS = "kerec.graph.complements";
+  /** Graph, request/reply: {@link RecallRequest} → {@link RecallResult}. */
+  public static final String GRAPH_RECALL = "kerec.graph.recall";
+  /** Graph, request/reply: {@link EntityComplementsRequest} → {@link EntityComplements}. */
+  public static final String GRAPH_ENTITY_COMPLEMENTS = "kerec.graph.entity-complements";
+  /** Graph, request/reply: {@link ItemRequest} → {@link ItemView}; fails with 404 for an unknown item. */
+  public static final String GRAPH_ITEM = "kerec.graph.item";
+  /** Graph, request/reply: {@link PopularRequest} → {@link RecallResult} with popularity candidates. */
+  public static final String GRAPH_POPULAR = "kerec.graph.popular";
+  /** Graph, request/reply: {@link TrainingSetRequest} → {@link TrainingSet}. */
+  public static final String GRAPH_TRAINING_SET = "kerec.graph.training-set";
+
+  /** Rank, request/reply: {@link ScoreRequest} → {@link Scores}. */
+  public static final String RANK_SCORE = "kerec.rank.score";
+
+  /** Every verticle answers {@link HealthReport} on {@code HEALTH_PREFIX + name}. */
+  public static final String HEALTH_PREFIX = "kerec.health.";
+
+  private Addresses() {
+  }
+
+  /** Address on which live recommendations of one user are published. */
+  public static String live(String userId) {
+    return LIVE_PREFIX + userId;
+  }
+}

@@ -1,0 +1,29 @@
+package io.kerec.config;
+
+import io.kerec.judge.EvidenceOptions;
+import io.kerec.judge.OpenAiOptions;
+import io.kerec.judge.PairStrategyOptions;
+
+/**
+ * Judge: which verdict provider decides pairs ({@code evidence}, the embedded default, or {@code openai}, any
+ * OpenAI-compatible endpoint), how often a judging run starts when new bills arrived, how many pairs one run may
+ * ask at most, and how many open bills the co-purchase counters keep.
+ */
+public record JudgeOptions(String provider, long intervalMs, int maxPairsPerRun, int maxOpenBaskets,
+                           PairStrategyOptions pairs, EvidenceOptions evidence, OpenAiOptions openai) {
+  static JudgeOptions defaults() {
+    return new JudgeOptions("evidence", 2_000, 200_000, 50_000,
+        PairStrategyOptions.defaults(), EvidenceOptions.defaults(), OpenAiOptions.defaults());
+  }
+
+  void validate() {
+    Require.oneOf("judge.provider", provider, "evidence", "openai");
+    Require.range("judge.intervalMs", intervalMs, 10, 3_600_000);
+    Require.range("judge.maxPairsPerRun", maxPairsPerRun, 1, Integer.MAX_VALUE);
+    Require.range("judge.maxOpenBaskets", maxOpenBaskets, 1, Integer.MAX_VALUE);
+    if ("openai".equals(provider)) {
+      Require.nonBlank("judge.openai.baseUrl", openai.baseUrl());
+      Require.nonBlank("judge.openai.model", openai.model());
+    }
+  }
+}

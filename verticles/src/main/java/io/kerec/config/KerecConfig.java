@@ -1,0 +1,35 @@
+package io.kerec.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole engine configuration. Defaults live here and in the options records' {@code defaults()}; a config file,
+ * then environment variables, then command-line flags override them (see {@link ConfigLoader}).
+ */
+public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions postgres, GraphStoreOptions graph,
+                          EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank) {
+
+  /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
+  public static KerecConfig defaults() {
+    return new KerecConfig("./data", HttpOptions.defaults(), PostgresOptions.defaults(), GraphStoreOptions.defaults(),
+        EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults());
+  }
+
+  /** Checks every value; throws {@link ConfigException} naming the first bad key. */
+  public KerecConfig validate() {
+    Require.nonBlank("dataDir", dataDir);
+    http.validate();
+    postgres.validate();
+    graph.validate();
+    entities.validate();
+    judge.validate();
+    recall.validate();
+    rank.validate();
+    return this;
+  }
+
+  /** The data directory as a path. */
+  public Path dataPath() {
+    return Path.of(dataDir);
+  }
+}

@@ -1,0 +1,23 @@
+package io.kerec.config;
+
+/**
+ * Rank: DJL device ({@code auto} picks a GPU when present), micro-batching (largest batch, longest wait), and
+ * training of the E-E-I model from purchase history: retrained after every {@code retrainEveryPurchases} new
+ * purchases once at least {@code minPositives} positive samples exist.
+ */
+public record RankOptions(String device, int maxBatch, long maxDelayMs, int retrainEveryPurchases,
+                          int minPositives, int trainingUsers, int epochs) {
+  static RankOptions defaults() {
+    return new RankOptions("auto", 64, 1, 5_000, 50, 5_000, 4);
+  }
+
+  void validate() {
+    Require.oneOf("rank.device", device, "auto", "cpu", "gpu");
+    Require.range("rank.maxBatch", maxBatch, 1, 100_000);
+    Require.range("rank.maxDelayMs", maxDelayMs, 0, 10_000);
+    Require.range("rank.retrainEveryPurchases", retrainEveryPurchases, 1, Integer.MAX_VALUE);
+    Require.range("rank.minPositives", minPositives, 1, Integer.MAX_VALUE);
+    Require.range("rank.trainingUsers", trainingUsers, 1, Integer.MAX_VALUE);
+    Require.range("rank.epochs", epochs, 1, 1000);
+  }
+}

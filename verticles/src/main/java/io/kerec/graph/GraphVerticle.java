@@ -1,0 +1,179 @@
+package io.kerec.graph;
+
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Candidate;
+import io.kerec.bus.Complement;
+import io.kerec.bus.Complements;
+import io.kerec.bus.Done;
+import io.kerec.bus.EntityComplements;
+import io.kerec.bus.EntityComplementsRequest;
+import io.kerec.bus.HealthReport;
+import io.kerec.bus.ItemEntities;
+import io.kerec.bus.ItemRequest;
+import io.kerec.bus.ItemsIndexed;
+import io.kerec.bus.PopularRequest;
+import io.kerec.bus.PurchaseFact;
+import io.kerec.bus.PurchasesApplied;
+import io.kerec.bus.RecallRequest;
+import io.kerec.bus.RecallResult;
+import io.kerec.bus.TrainingSetRequest;
+import io.kerec.config.KerecConfig;
+import io.kerec.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the complementary knowledge graph: JanusGraph is the store of record for items, entities and weighted
+ * COMPLEMENTS edges; a {@link RecallView} in memory serves recall without store round trips. JanusGraph calls run
+ * in order on a dedicated worker; the view is only touched on this verticle's event loop.
+ */
+public final class GraphVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
+
+  private final KerecConfig config;
+  private final PgConnectOptions pg;
+  private final RecallView view = new RecallView();
+  private WorkerExecutor graphWorker;
+  private GraphStore graph;
+  private Store store;
+
+  public GraphVerticle(KerecConfig config, PgConnectOptions pg) {
+    this.config = config;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    graphWorker = vertx.createSharedWorkerExecutor("kerec-graph", 1);
+    store = Store.create(vertx, pg, 2);
+    return graphWorker.executeBlocking(() -> JanusGraphStore.open(graphOptions()))
+        .compose(opened -> {
+          graph = opened;
+          return rebuild();
+        })
+        .onSuccess(v -> register());
+  }
+
+  private GraphOptions graphOptions() {
+    var g = config.graph();
+    String dir = g.directory() != null ? g.directory() : config.dataPath().resolve("graph").toString();
+    return new GraphOptions(g.backend(), dir, g.properties());
+  }
+
+  private Future<Void> rebuild() {
+    long started = System.nanoTime();
+    List<ItemEntities> all = new ArrayList<>();
+    return store.forEachItem(page -> {
+          page.forEach(view::putItem);
+          all.addAll(page);
+        })
+        .compose(items -> graphWorker.executeBlocking(() -> {
+          if (graph.countItems() != items) {
+            LOG.info("graph holds {} items, PostgreSQL {}: re-indexing items", graph.countItems(), items);
+            for (int i = 0; i < all.size(); i += 1000) {
+              graph.upsertItems(toNodes(all.subList(i, Math.min(all.size(), i + 1000))));
+            }
+          }
+          List<Complement> edges = new ArrayList<>();
+          graph.forEachComplement(e -> edges.add(new Complement(e.from(), e.to(), e.weight(), e.confidence(),
+              e.provenance())));
+          return edges;
+        }))
+        .compose(edges -> {
+          edges.forEach(view::putComplement);
+          return store.forEachPurchase(page -> page.forEach(view::addPurchase));
+        })
+        .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
+            view.counts()))
+        .mapEmpty();
+  }
+
+  private static List<ItemNode> toNodes(List<ItemEntities> items) {
+    return items.stream().map(i -> new ItemNode(i.itemId(), i.title(), i.entities())).toList();
+  }
+
+  private void register() {
+    EventBus bus = vertx.eventBus();
+    bus.<ItemsIndexed>consumer(Addresses.GRAPH_ITEMS, msg -> {
+      List<ItemEntities> items = msg.body().items();
+      graphWorker.executeBlocking(() -> {
+        graph.upsertItems(toNodes(items));
+        return items.size();
+      }).onSuccess(n -> {
+        items.forEach(view::putItem);
+        msg.reply(new Done(n));
+      }).onFailure(e -> fail(msg, e));
+    });
+    bus.<PurchasesApplied>consumer(Addresses.GRAPH_PURCHASES, msg -> {
+      List<PurchaseFact> purchases = msg.body().purchases();
+      purchases.forEach(view::addPurchase);
+      msg.reply(new Done(purchases.size()));
+    });
+    bus.<Complements>consumer(Addresses.GRAPH_COMPLEMENTS, msg -> {
+      List<Complement> edges = msg.body().edges();
+      long now = System.currentTimeMillis();
+      graphWorker.executeBlocking(() -> {
+        graph.upsertComplements(edges.stream()
+            .map(e -> new ComplementEdge(e.from(), e.to(), e.weight(), e.confidence(), e.provenance(), 0, 0, now))
+            .toList());
+        return edges.size();
+      }).onSuccess(n -> {
+        edges.forEach(view::putComplement);
+        msg.reply(new Done(n));
+      }).onFailure(e -> fail(msg, e));
+    });
+    bus.<RecallRequest>consumer(Addresses.GRAPH_RECALL, msg -> {
+      RecallRequest req = msg.body();
+      List<Candidate> candidates = view.recall(req.userId(), config.recall(), req.maxCandidates());
+      msg.reply(new RecallResult(req.userId(), view.knownUser(req.userId()), candidates));
+    });
+    bus.<PopularRequest>consumer(Addresses.GRAPH_POPULAR, msg -> {
+      PopularRequest req = msg.body();
+      msg.reply(new RecallResult(req.userId(), req.userId() != null && view.knownUser(req.userId()),
+          view.popular(req.userId(), req.k(), Set.of())));
+    });
+    bus.<EntityComplementsRequest>consumer(Addresses.GRAPH_ENTITY_COMPLEMENTS, msg ->
+        msg.reply(new EntityComplements(msg.body().entity(), view.complements(msg.body().entity(), msg.body().k()))));
+    bus.<ItemRequest>consumer(Addresses.GRAPH_ITEM, msg -> view.item(msg.body().itemId()).ifPresentOrElse(
+        msg::reply, () -> msg.fail(404, "unknown item " + msg.body().itemId())));
+    bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> msg.reply(
+        view.trainingSet(config.recall(), msg.body().maxUsers(), msg.body().seed(), config.recall().maxCandidates())));
+    bus.consumer(Addresses.HEALTH_PREFIX + "graph", msg -> {
+      Map<String, Object> details = new HashMap<>(view.counts());
+      details.put("backend", config.graph().backend());
+      msg.reply(new HealthReport("graph", "UP", details));
+    });
+  }
+
+  private static void fail(io.vertx.core.eventbus.Message<?> msg, Throwable e) {
+    LOG.error("graph write failed", e);
+    int code = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
+        ? r.failureCode() : 500;
+    msg.fail(code, "graph write failed: " + e.getMessage());
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> closed = graph == null ? Future.succeededFuture()
+        : graphWorker.executeBlocking(() -> {
+          graph.close();
+          return null;
+        });
+    return closed.eventually(() -> {
+      store.close();
+      return graphWorker.close();
+    });
+  }
+}

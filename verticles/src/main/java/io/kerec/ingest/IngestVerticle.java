@@ -1,0 +1,215 @@
+package io.kerec.ingest;
+
+import io.kerec.bus.Accepted;
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Event;
+import io.kerec.bus.EventBatch;
+import io.kerec.bus.EventType;
+import io.kerec.bus.FeedbackApplied;
+import io.kerec.bus.FeedbackFact;
+import io.kerec.bus.HealthReport;
+import io.kerec.bus.Item;
+import io.kerec.bus.ItemBatch;
+import io.kerec.bus.ItemEntities;
+import io.kerec.bus.ItemsIndexed;
+import io.kerec.bus.PurchaseFact;
+import io.kerec.bus.PurchasesApplied;
+import io.kerec.config.KerecConfig;
+import io.kerec.ingest.entity.EntityDictionary;
+import io.kerec.ingest.entity.EntityExtractor;
+import io.kerec.ingest.entity.EntityExtractors;
+import io.kerec.observe.Meters;
+import io.kerec.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgConnectOptions;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Accepts items and events from HTTP, sibling services and (later) Kafka: validates, makes them durable in
+ * PostgreSQL, then extracts entities and tells graph, judge and rank. A reply means the input is durable.
+ * Failures reply with code 400 and a JSON body {@code {"error","field"}} for bad input.
+ */
+public final class IngestVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(60_000);
+
+  private final KerecConfig config;
+  private final PgConnectOptions pg;
+  private Store store;
+  private EntityDictionary dictionary;
+  private EntityExtractor extractor;
+  private final List<String> titles = new ArrayList<>();
+  private int titlesAtLastLearn;
+  private MeterRegistry meters;
+
+  public IngestVerticle(KerecConfig config, PgConnectOptions pg) {
+    this.config = config;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    meters = Meters.registry();
+    store = Store.create(vertx, pg, config.postgres().poolSize());
+    String dict = config.entities().dictionary();
+    return vertx.executeBlocking(() -> dict == null ? EntityDictionary.bundled() : EntityDictionary.load(Path.of(dict)))
+        .compose(d -> {
+          dictionary = d;
+          return store.forEachItem(page -> page.forEach(i -> titles.add(i.title())));
+        })
+        .onSuccess(n -> {
+          learn();
+          register();
+        });
+  }
+
+  private void learn() {
+    extractor = EntityExtractors.create(dictionary, titles, config.entities().compoundMinTitles());
+    titlesAtLastLearn = titles.size();
+  }
+
+  private void register() {
+    vertx.eventBus().<ItemBatch>consumer(Addresses.ITEMS, msg -> reply(msg, "items", ingestItems(msg.body())));
+    vertx.eventBus().<EventBatch>consumer(Addresses.EVENTS, msg -> reply(msg, "events", ingestEvents(msg.body())));
+    vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "ingest", msg -> msg.reply(new HealthReport("ingest", "UP",
+        Map.of("dictionaryEntities", dictionary.size(), "titlesLearned", titlesAtLastLearn))));
+  }
+
+  private void reply(Message<?> msg, String kind, Future<Accepted> result) {
+    result.onSuccess(accepted -> {
+      meters.counter("kerec.ingest.accepted", "kind", kind).increment(accepted.accepted());
+      meters.counter("kerec.ingest.duplicates", "kind", kind).increment(accepted.duplicates());
+      msg.reply(accepted);
+    }).onFailure(e -> {
+      if (e instanceof ValidationException v) {
+        String field = v.field() == null ? "body" : v.field().replaceAll("^\\[\\d+]\\.", "");
+        meters.counter("kerec.ingest.rejected", "kind", kind, "field", field).increment();
+        JsonObject body = new JsonObject().put("error", v.getMessage());
+        if (v.field() != null) {
+          body.put("field", v.field());
+        }
+        msg.fail(400, body.encode());
+      } else {
+        LOG.error("ingest of {} failed", kind, e);
+        meters.counter("kerec.ingest.failed", "kind", kind).increment();
+        msg.fail(500, new JsonObject().put("error", "ingest failed: " + e.getMessage()).encode());
+      }
+    });
+  }
+
+  /** Validates, stores and indexes a batch of items; re-sent items replace their earlier version. */
+  Future<Accepted> ingestItems(ItemBatch batch) {
+    List<Item> items;
+    try {
+      items = checked(batch.items(), config.http().maxBatch(), Validation::check);
+    } catch (ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    Map<String, Item> latest = new LinkedHashMap<>();
+    items.forEach(i -> latest.put(i.id(), i));
+    latest.values().forEach(i -> titles.add(i.title()));
+    if (titles.size() >= titlesAtLastLearn * 1.1 + 50) {
+      learn();
+    }
+    List<ItemEntities> indexed = latest.values().stream()
+        .map(i -> new ItemEntities(i.id(), i.title().strip(), i.price(), i.category(), extractor.extract(i.title())))
+        .toList();
+    return store.upsertItems(indexed)
+        .compose(v -> vertx.eventBus().request(Addresses.GRAPH_ITEMS, new ItemsIndexed(indexed), INTERNAL))
+        .map(v -> {
+          vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(indexed));
+          return new Accepted(items.size(), 0);
+        });
+  }
+
+  /** Validates and stores a batch of events; events whose id is already stored are counted as duplicates. */
+  Future<Accepted> ingestEvents(EventBatch batch) {
+    List<Event> events;
+    try {
+      events = checked(batch.events(), config.http().maxBatch(), Validation::check).stream()
+          .map(IngestVerticle::complete).toList();
+    } catch (ValidationException e) {
+      return Future.failedFuture(e);
+    }
+    List<String> itemIds = events.stream().map(Event::itemId).distinct().toList();
+    return store.knownItems(itemIds)
+        .compose(known -> {
+          for (int i = 0; i < events.size(); i++) {
+            if (!known.contains(events.get(i).itemId())) {
+              return Future.failedFuture(new ValidationException("[" + i + "].itemId",
+                  "unknown item '" + events.get(i).itemId() + "': send it to /v1/items first"));
+            }
+          }
+          return store.insertEvents(events);
+        })
+        .compose(inserted -> applied(events, Set.copyOf(inserted))
+            .map(v -> new Accepted(events.size(), events.size() - inserted.size())));
+  }
+
+  private Future<Void> applied(List<Event> events, Set<String> inserted) {
+    List<Event> fresh = events.stream().filter(e -> inserted.contains(e.id())).toList();
+    List<FeedbackFact> feedback = fresh.stream().filter(e -> e.type() != EventType.PURCHASE)
+        .map(e -> new FeedbackFact(e.id(), e.type(), e.userId(), e.itemId(), e.ts().toEpochMilli())).toList();
+    if (!feedback.isEmpty()) {
+      vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback));
+    }
+    List<Event> purchases = fresh.stream().filter(e -> e.type() == EventType.PURCHASE).toList();
+    if (purchases.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.entitiesOf(purchases.stream().map(Event::itemId).distinct().toList())
+        .compose(entities -> {
+          List<PurchaseFact> facts = purchases.stream().map(e -> {
+            long ts = e.ts().toEpochMilli();
+            return new PurchaseFact(e.id(), e.userId(), e.itemId(), PurchaseFact.basketKey(e.userId(), e.basketId(), ts),
+                ts, entities.getOrDefault(e.itemId(), List.of()));
+          }).toList();
+          PurchasesApplied message = new PurchasesApplied(facts);
+          return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, INTERNAL)
+              .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message));
+        })
+        .mapEmpty();
+  }
+
+  private static Event complete(Event e) {
+    return new Event(e.id() != null ? e.id() : UUID.randomUUID().toString(), e.type(), e.userId(), e.itemId(),
+        e.ts() != null ? e.ts() : Instant.now(), e.basketId());
+  }
+
+  private interface Check<T> {
+    T check(T value, int index);
+  }
+
+  private static <T> List<T> checked(List<T> values, int maxBatch, Check<T> check) {
+    if (values == null || values.isEmpty()) {
+      throw new ValidationException(null, "the array is empty");
+    }
+    if (values.size() > maxBatch) {
+      throw new ValidationException(null, "more than " + maxBatch + " elements in one request");
+    }
+    for (int i = 0; i < values.size(); i++) {
+      check.check(values.get(i), i);
+    }
+    return values;
+  }
+
+  @Override
+  public Future<?> stop() {
+    store.close();
+    return Future.succeededFuture();
+  }
+}

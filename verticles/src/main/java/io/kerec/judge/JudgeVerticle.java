@@ -1,0 +1,210 @@
+package io.kerec.judge;
+
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Complement;
+import io.kerec.bus.Complements;
+import io.kerec.bus.HealthReport;
+import io.kerec.bus.PurchaseFact;
+import io.kerec.bus.PurchasesApplied;
+import io.kerec.config.JudgeOptions;
+import io.kerec.config.KerecConfig;
+import io.kerec.observe.Meters;
+import io.kerec.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which entity pairs are complementary. Keeps entity popularity and co-purchase counters from bills,
+ * generates pairs with the segmented {@link PairStrategy}, asks the configured {@link VerdictProvider}, stores
+ * every verdict in PostgreSQL before it reaches the graph, and never asks a judged pair again.
+ * Deployed as a worker verticle: counters and providers are confined to its one ordered context.
+ */
+public final class JudgeVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(JudgeVerticle.class);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
+
+  private final KerecConfig config;
+  private final PgConnectOptions pg;
+  private JudgeOptions options;
+  private Store store;
+  private EvidenceStats stats;
+  private VerdictProvider provider;
+  private PairStrategy strategy;
+  private final Set<EntityPair> judged = new HashSet<>();
+  private boolean dirty;
+  private boolean running;
+  private long runs;
+  private long positives;
+  private String lastError;
+  private MeterRegistry meters;
+
+  public JudgeVerticle(KerecConfig config, PgConnectOptions pg) {
+    this.config = config;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    options = config.judge();
+    meters = Meters.registry();
+    store = Store.create(vertx, pg, 2);
+    stats = new EvidenceStats(options.maxOpenBaskets());
+    strategy = new PairStrategy(options.pairs());
+    provider = "openai".equals(options.provider())
+        ? new OpenAiVerdictProvider(vertx, options.openai())
+        : new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
+    return store.verdicts(provider.name(), provider.model(), provider.promptVersion())
+        .compose(verdicts -> {
+          List<Complement> known = new ArrayList<>();
+          for (Verdict v : verdicts) {
+            judged.add(v.pair());
+            if (v.complementary()) {
+              known.add(edge(v));
+            }
+          }
+          positives = known.size();
+          LOG.info("judge: {} verdicts known ({} complementary) for {}/{}", verdicts.size(), known.size(),
+              provider.name(), provider.model());
+          return known.isEmpty() ? Future.succeededFuture()
+              : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(known), INTERNAL);
+        })
+        .compose(v -> store.forEachPurchase(page -> page.forEach(this::count)))
+        .onSuccess(n -> {
+          dirty = n > 0;
+          vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
+            msg.body().purchases().forEach(this::count);
+            dirty = true;
+          });
+          vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> msg.reply(health()));
+          vertx.setPeriodic(options.intervalMs(), id -> maybeRun());
+        });
+  }
+
+  private void count(PurchaseFact purchase) {
+    if (!purchase.entities().isEmpty()) {
+      stats.add(purchase.basketKey(), purchase.entities());
+    }
+  }
+
+  private void maybeRun() {
+    if (!dirty || running) {
+      return;
+    }
+    dirty = false;
+    running = true;
+    long started = System.nanoTime();
+    List<EntityPair> pairs = nextPairs();
+    judgeInChunks(pairs.iterator(), new int[2])
+        .onComplete(ar -> {
+          running = false;
+          runs++;
+          if (ar.failed()) {
+            lastError = ar.cause().getMessage();
+            dirty = true;
+            LOG.warn("judge run failed, will retry: {}", lastError);
+          } else {
+            lastError = null;
+            if (!pairs.isEmpty()) {
+              LOG.info("judge run: {} pairs asked, {} verdicts, {} complementary in {} ms", pairs.size(),
+                  ar.result()[0], ar.result()[1], (System.nanoTime() - started) / 1_000_000);
+            }
+          }
+        });
+  }
+
+  private List<EntityPair> nextPairs() {
+    Predicate<EntityPair> worthAsking = worthAsking();
+    List<EntityPair> pairs = new ArrayList<>();
+    Iterator<EntityPair> it = strategy.pairs(stats.byPopularity(), judged::contains);
+    while (it.hasNext() && pairs.size() < options.maxPairsPerRun()) {
+      EntityPair pair = it.next();
+      if (worthAsking.test(pair)) {
+        pairs.add(pair);
+      }
+    }
+    return pairs;
+  }
+
+  /** Evidence can only decide pairs bought together often enough; a language model is asked about any pair. */
+  private Predicate<EntityPair> worthAsking() {
+    if (provider instanceof EvidenceProvider) {
+      int min = options.evidence().minSupport();
+      return p -> stats.basketsWithBoth(p.source(), p.target()) >= min;
+    }
+    return p -> true;
+  }
+
+  private Future<int[]> judgeInChunks(Iterator<EntityPair> pairs, int[] totals) {
+    if (!pairs.hasNext()) {
+      return Future.succeededFuture(totals);
+    }
+    List<EntityPair> chunk = new ArrayList<>();
+    while (pairs.hasNext() && chunk.size() < Math.max(1, provider.maxBatch())) {
+      chunk.add(pairs.next());
+    }
+    return provider.judge(chunk)
+        .compose(verdicts -> store.insertVerdicts(verdicts).map(verdicts))
+        .compose(verdicts -> {
+          List<Complement> edges = new ArrayList<>();
+          for (Verdict v : verdicts) {
+            judged.add(v.pair());
+            meters.counter("kerec.judge.verdicts", "provider", provider.name(),
+                "complementary", Boolean.toString(v.complementary())).increment();
+            if (v.complementary()) {
+              edges.add(edge(v));
+            }
+          }
+          totals[0] += verdicts.size();
+          totals[1] += edges.size();
+          positives += edges.size();
+          return edges.isEmpty() ? Future.succeededFuture()
+              : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(edges), INTERNAL);
+        })
+        .compose(v -> yieldThen(() -> judgeInChunks(pairs, totals)));
+  }
+
+  private <T> Future<T> yieldThen(java.util.function.Supplier<Future<T>> next) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> next.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private static Complement edge(Verdict v) {
+    return new Complement(v.source(), v.target(), v.confidence(), v.confidence(), v.provider());
+  }
+
+  private HealthReport health() {
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("provider", provider.name());
+    details.put("model", provider.model());
+    details.put("entities", stats.entities());
+    details.put("baskets", stats.baskets());
+    details.put("pairsJudged", judged.size());
+    details.put("complementary", positives);
+    details.put("runs", runs);
+    if (lastError != null) {
+      details.put("lastError", lastError);
+    }
+    return new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details);
+  }
+
+  @Override
+  public Future<?> stop() {
+    store.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,116 @@
+package io.kerec.store;
+
+import io.kerec.config.PostgresOptions;
+import io.vertx.pgclient.PgConnectOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * The PostgreSQL the engine uses: the embedded one (real PostgreSQL binaries, data kept under
+ * {@code <dataDir>/postgres} across restarts) or an external server. {@link #start} also applies the versioned
+ * migrations in {@code db/migration}. Blocking: call it off the event loop.
+ */
+public final class PostgresServer implements AutoCloseable {
+  private final EmbeddedPostgres embedded;
+  private final PgConnectOptions connectOptions;
+
+  private PostgresServer(EmbeddedPostgres embedded, PgConnectOptions connectOptions) {
+    this.embedded = embedded;
+    this.connectOptions = connectOptions;
+  }
+
+  /** Starts (embedded) or reaches (external) PostgreSQL, creates the database if needed and migrates it. */
+  public static PostgresServer start(PostgresOptions options, Path dataDir) {
+    EmbeddedPostgres embedded = null;
+    try {
+      PgConnectOptions connect;
+      if (options.embedded()) {
+        Path dir = dataDir.resolve("postgres");
+        Files.createDirectories(dir);
+        embedded = EmbeddedPostgres.builder()
+            .setDataDirectory(dir)
+            .setCleanDataDirectory(false)
+            .setRegisterShutdownHook(false)
+            .setPGStartupWait(Duration.ofSeconds(60))
+            .start();
+        connect = new PgConnectOptions().setHost("127.0.0.1").setPort(embedded.getPort())
+            .setUser("postgres").setDatabase(options.database());
+        createDatabaseIfMissing(embedded.getPostgresDatabase(), options.database());
+      } else {
+        String password = options.passwordEnv() == null ? null : System.getenv(options.passwordEnv());
+        connect = new PgConnectOptions().setHost(options.host()).setPort(options.port())
+            .setUser(options.user()).setDatabase(options.database());
+        if (password != null) {
+          connect.setPassword(password);
+        }
+      }
+      migrate(connect);
+      return new PostgresServer(embedded, connect);
+    } catch (IOException | SQLException | RuntimeException e) {
+      closeQuietly(embedded);
+      throw new StoreException("PostgreSQL could not be started or migrated: " + e.getMessage(), e);
+    }
+  }
+
+  private static void createDatabaseIfMissing(DataSource admin, String database) throws SQLException {
+    try (Connection c = admin.getConnection();
+         PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, database);
+      try (ResultSet rs = exists.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+      try (Statement create = c.createStatement()) {
+        create.execute("CREATE DATABASE " + quoteIdentifier(database));
+      }
+    }
+  }
+
+  private static String quoteIdentifier(String name) {
+    return '"' + name.replace("\"", "\"\"") + '"';
+  }
+
+  private static void migrate(PgConnectOptions connect) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setServerNames(new String[] {connect.getHost()});
+    ds.setPortNumbers(new int[] {connect.getPort()});
+    ds.setDatabaseName(connect.getDatabase());
+    ds.setUser(connect.getUser());
+    if (connect.getPassword() != null) {
+      ds.setPassword(connect.getPassword());
+    }
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+  }
+
+  /** Options for vertx-pg-client pools. */
+  public PgConnectOptions connectOptions() {
+    return new PgConnectOptions(connectOptions);
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(embedded);
+  }
+
+  private static void closeQuietly(EmbeddedPostgres pg) {
+    if (pg != null) {
+      try {
+        pg.close();
+      } catch (IOException ignored) {
+        // the server process is gone either way
+      }
+    }
+  }
+}

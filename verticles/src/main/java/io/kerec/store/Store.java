@@ -1,0 +1,267 @@
+package io.kerec.store;
+
+import io.kerec.bus.Event;
+import io.kerec.bus.EventType;
+import io.kerec.bus.ItemEntities;
+import io.kerec.bus.PurchaseFact;
+import io.kerec.judge.Verdict;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * PostgreSQL access for the verticles: the durable log of items, events and verdicts. Every write is one
+ * set-based statement (or one transaction) per batch; every method is non-blocking. Queries are parameterised.
+ */
+public final class Store implements AutoCloseable {
+  private static final int PAGE = 20_000;
+  private final Pool pool;
+
+  private Store(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** A store with its own connection pool. */
+  public static Store create(Vertx vertx, PgConnectOptions connect, int poolSize) {
+    Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(poolSize))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+    return new Store(pool);
+  }
+
+  /** Inserts or updates items and replaces their entities, atomically. Item ids must be unique in the batch. */
+  public Future<Void> upsertItems(List<ItemEntities> items) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String[] ids = items.stream().map(ItemEntities::itemId).toArray(String[]::new);
+    String[] titles = items.stream().map(ItemEntities::title).toArray(String[]::new);
+    Double[] prices = items.stream().map(ItemEntities::price).toArray(Double[]::new);
+    String[] categories = items.stream().map(ItemEntities::category).toArray(String[]::new);
+    List<String> entityItems = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    List<String> entities = new ArrayList<>();
+    for (ItemEntities item : items) {
+      for (int i = 0; i < item.entities().size(); i++) {
+        entityItems.add(item.itemId());
+        positions.add(i);
+        entities.add(item.entities().get(i));
+      }
+    }
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            INSERT INTO items (item_id, title, price, category)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::text[])
+            ON CONFLICT (item_id) DO UPDATE
+              SET title = EXCLUDED.title, price = EXCLUDED.price, category = EXCLUDED.category, updated_at = now()
+            """).execute(Tuple.of(ids, titles, prices, categories))
+        .compose(r -> conn.preparedQuery("DELETE FROM item_entities WHERE item_id = ANY($1)")
+            .execute(Tuple.of((Object) ids)))
+        .compose(r -> conn.preparedQuery("""
+                INSERT INTO item_entities (item_id, position, entity)
+                SELECT * FROM UNNEST($1::text[], $2::int[], $3::text[])
+                """)
+            .execute(Tuple.of(entityItems.toArray(String[]::new), positions.toArray(Integer[]::new),
+                entities.toArray(String[]::new))))
+        .mapEmpty());
+  }
+
+  /** Which of the given item ids exist. */
+  public Future<Set<String>> knownItems(Collection<String> itemIds) {
+    return pool.preparedQuery("SELECT item_id FROM items WHERE item_id = ANY($1)")
+        .execute(Tuple.of((Object) itemIds.toArray(String[]::new)))
+        .map(rows -> {
+          Set<String> known = new HashSet<>();
+          rows.forEach(row -> known.add(row.getString(0)));
+          return known;
+        });
+  }
+
+  /**
+   * Inserts events; an event whose id is already stored is left as it was. Returns the ids that were new,
+   * in the order given.
+   */
+  public Future<List<String>> insertEvents(List<Event> events) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    return pool.preparedQuery("""
+            INSERT INTO events (event_id, type, user_id, item_id, basket_id, ts)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+            """)
+        .execute(Tuple.of(
+            events.stream().map(Event::id).toArray(String[]::new),
+            events.stream().map(e -> e.type().wire()).toArray(String[]::new),
+            events.stream().map(Event::userId).toArray(String[]::new),
+            events.stream().map(Event::itemId).toArray(String[]::new),
+            events.stream().map(Event::basketId).toArray(String[]::new),
+            events.stream().map(e -> e.ts().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
+        .map(rows -> {
+          Set<String> inserted = new HashSet<>();
+          rows.forEach(row -> inserted.add(row.getString(0)));
+          return events.stream().map(Event::id).filter(inserted::contains).distinct().toList();
+        });
+  }
+
+  /** The entities of each given item, in extraction order (items without entities are absent). */
+  public Future<java.util.Map<String, List<String>>> entitiesOf(Collection<String> itemIds) {
+    return pool.preparedQuery("""
+            SELECT item_id, array_agg(entity ORDER BY position) FROM item_entities
+            WHERE item_id = ANY($1) GROUP BY item_id
+            """)
+        .execute(Tuple.of((Object) itemIds.toArray(String[]::new)))
+        .map(rows -> {
+          java.util.Map<String, List<String>> map = new java.util.HashMap<>();
+          rows.forEach(row -> map.put(row.getString(0), Arrays.asList(row.getArrayOfStrings(1))));
+          return map;
+        });
+  }
+
+  /** Streams every item with its entities, page by page, in id order. Resolves to the number of items. */
+  public Future<Long> forEachItem(Consumer<List<ItemEntities>> page) {
+    return pageItems("", page, 0);
+  }
+
+  private Future<Long> pageItems(String after, Consumer<List<ItemEntities>> page, long seen) {
+    return pool.preparedQuery("""
+            SELECT i.item_id, i.title, i.price, i.category,
+                   COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
+                             WHERE ie.item_id = i.item_id), '{}')
+            FROM items i WHERE i.item_id > $1 ORDER BY i.item_id LIMIT $2
+            """)
+        .execute(Tuple.of(after, PAGE))
+        .compose(rows -> {
+          List<ItemEntities> items = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            items.add(new ItemEntities(row.getString(0), row.getString(1), row.getDouble(2), row.getString(3),
+                List.of(row.getArrayOfStrings(4))));
+          }
+          if (items.isEmpty()) {
+            return Future.succeededFuture(seen);
+          }
+          page.accept(items);
+          long total = seen + items.size();
+          return items.size() < PAGE ? Future.succeededFuture(total)
+              : pageItems(items.get(items.size() - 1).itemId(), page, total);
+        });
+  }
+
+  /** Streams every purchase with its item's entities, in arrival order. Resolves to the number of purchases. */
+  public Future<Long> forEachPurchase(Consumer<List<PurchaseFact>> page) {
+    return pagePurchases(0, page, 0);
+  }
+
+  private Future<Long> pagePurchases(long afterSeq, Consumer<List<PurchaseFact>> page, long seen) {
+    return pool.preparedQuery("""
+            SELECT e.seq, e.event_id, e.user_id, e.item_id, e.basket_id, e.ts,
+                   COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
+                             WHERE ie.item_id = e.item_id), '{}')
+            FROM events e WHERE e.type = 'purchase' AND e.seq > $1 ORDER BY e.seq LIMIT $2
+            """)
+        .execute(Tuple.of(afterSeq, PAGE))
+        .compose(rows -> {
+          List<PurchaseFact> facts = new ArrayList<>(rows.size());
+          long last = afterSeq;
+          for (Row row : rows) {
+            last = row.getLong(0);
+            long ts = row.getOffsetDateTime(5).toInstant().toEpochMilli();
+            String user = row.getString(2);
+            facts.add(new PurchaseFact(row.getString(1), user, row.getString(3),
+                PurchaseFact.basketKey(user, row.getString(4), ts), ts, List.of(row.getArrayOfStrings(6))));
+          }
+          if (facts.isEmpty()) {
+            return Future.succeededFuture(seen);
+          }
+          page.accept(facts);
+          long total = seen + facts.size();
+          return facts.size() < PAGE ? Future.succeededFuture(total) : pagePurchases(last, page, total);
+        });
+  }
+
+  /** Stores verdicts; a verdict already stored for the same pair, provider, model and prompt is kept. */
+  public Future<Void> insertVerdicts(List<Verdict> verdicts) {
+    if (verdicts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.preparedQuery("""
+            INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
+                                  reason, tokens)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
+                                 $7::float8[], $8::text[], $9::int[])
+            ON CONFLICT DO NOTHING
+            """)
+        .execute(Tuple.tuple(List.of(
+            verdicts.stream().map(Verdict::source).toArray(String[]::new),
+            verdicts.stream().map(Verdict::target).toArray(String[]::new),
+            verdicts.stream().map(Verdict::provider).toArray(String[]::new),
+            verdicts.stream().map(Verdict::model).toArray(String[]::new),
+            verdicts.stream().map(Verdict::promptVersion).toArray(String[]::new),
+            verdicts.stream().map(Verdict::complementary).toArray(Boolean[]::new),
+            verdicts.stream().map(Verdict::confidence).toArray(Double[]::new),
+            verdicts.stream().map(Verdict::reason).toArray(String[]::new),
+            verdicts.stream().map(Verdict::tokens).toArray(Integer[]::new))))
+        .mapEmpty();
+  }
+
+  /** Every stored verdict of a provider, model and prompt version. */
+  public Future<List<Verdict>> verdicts(String provider, String model, String promptVersion) {
+    return pool.preparedQuery("""
+            SELECT source, target, complementary, confidence, reason, tokens FROM verdicts
+            WHERE provider = $1 AND model = $2 AND prompt_version = $3
+            """)
+        .execute(Tuple.of(provider, model, promptVersion))
+        .map(rows -> {
+          List<Verdict> list = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            list.add(new Verdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
+                row.getString(4), provider, model, promptVersion, row.getInteger(5)));
+          }
+          return list;
+        });
+  }
+
+  /** Row counts of the main tables, for health and tests. */
+  public Future<java.util.Map<String, Long>> counts() {
+    return pool.query("""
+            SELECT (SELECT count(*) FROM items), (SELECT count(*) FROM events),
+                   (SELECT count(*) FROM verdicts), (SELECT count(*) FROM verdicts WHERE complementary)
+            """).execute()
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return java.util.Map.of("items", row.getLong(0), "events", row.getLong(1), "verdicts", row.getLong(2),
+              "complementaryVerdicts", row.getLong(3));
+        });
+  }
+
+  /** The pool, for health checks. */
+  public SqlClient client() {
+    return pool;
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  static EventType type(String wire) {
+    return EventType.parse(wire).orElseThrow();
+  }
+}

@@ -1,0 +1,40 @@
+package io.kerec;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kerec.config.ConfigLoader;
+import io.kerec.config.KerecConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Engines for tests: embedded PostgreSQL and JanusGraph under a temporary directory, random HTTP port. */
+final class TestEngines {
+  private TestEngines() {
+  }
+
+  /** Test configuration: fast judging, small support thresholds suited to a hand-made catalog. */
+  static KerecConfig config(Path dataDir) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("dataDir", dataDir.toString());
+    o.putObject("http").put("port", 0).put("maxBodyBytes", 64 * 1024);
+    ObjectNode judge = o.putObject("judge").put("intervalMs", 200);
+    judge.putObject("evidence").put("minSupport", 3);
+    o.putObject("rank").put("device", "cpu").put("retrainEveryPurchases", 1_000_000);
+    return ConfigLoader.load(null, Map.of(), o);
+  }
+
+  static Engine start(Vertx vertx, KerecConfig config) {
+    return await(Engine.start(vertx, config));
+  }
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.kerec.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void bundledDefaultIsTheEmbeddedSetup() {
+    KerecConfig config = ConfigLoader.load(null, Map.of(), null);
+    assertThat(config.postgres().embedded()).isTrue();
+    assertThat(config.graph().backend()).isEqualTo("berkeleyje");
+    assertThat(config.judge().provider()).isEqualTo("evidence");
+    assertThat(config.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void fileThenEnvironmentThenFlagsOverride() throws Exception {
+    Path file = dir.resolve("k.json");
+    Files.writeString(file, "{\"http\":{\"port\":9000,\"host\":\"0.0.0.0\"},\"recall\":{\"historyItems\":5}}");
+    ObjectNode flags = JsonNodeFactory.instance.objectNode();
+    flags.putObject("http").put("port", 9002);
+    KerecConfig config = ConfigLoader.load(file, Map.of("KEREC_HTTP_PORT", "9001", "KEREC_DATA_DIR", "/tmp/x"), flags);
+    assertThat(config.http().port()).isEqualTo(9002);
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+    assertThat(config.recall().historyItems()).isEqualTo(5);
+    assertThat(config.recall().maxCandidates()).isEqualTo(300);
+    assertThat(config.dataDir()).isEqualTo("/tmp/x");
+  }
+
+  @Test
+  void unknownKeysAndBadValuesNameTheKey() throws Exception {
+    Path typo = dir.resolve("typo.json");
+    Files.writeString(typo, "{\"http\":{\"prot\":9000}}");
+    assertThatThrownBy(() -> ConfigLoader.load(typo, Map.of(), null))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("http.prot");
+    Path range = dir.resolve("range.json");
+    Files.writeString(range, "{\"http\":{\"port\":70000}}");
+    assertThatThrownBy(() -> ConfigLoader.load(range, Map.of(), null))
+        .isInstanceOf(ConfigException.class).extracting(e -> ((ConfigException) e).key()).isEqualTo("http.port");
+    Path provider = dir.resolve("provider.json");
+    Files.writeString(provider, "{\"judge\":{\"provider\":\"oracle\"}}");
+    assertThatThrownBy(() -> ConfigLoader.load(provider, Map.of(), null)).hasMessageContaining("judge.provider");
+  }
+
+  @Test
+  void clusterConfigIsValid() {
+    Path cluster = Path.of("..", "conf", "cluster.json");
+    KerecConfig config = ConfigLoader.load(cluster, Map.of(), null);
+    assertThat(config.postgres().embedded()).isFalse();
+    assertThat(config.graph().backend()).isEqualTo("cql");
+    assertThat(config.judge().provider()).isEqualTo("openai");
+  }
+}

@@ -1,0 +1,103 @@
+package io.kerec.graph;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kerec.bus.Candidate;
+import io.kerec.bus.Complement;
+import io.kerec.bus.Features;
+import io.kerec.bus.ItemEntities;
+import io.kerec.bus.PurchaseFact;
+import io.kerec.bus.TrainingSet;
+import io.kerec.config.RecallOptions;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RecallViewTest {
+  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 300);
+  private RecallView view;
+  private long ts = 1_000_000;
+
+  @BeforeEach
+  void catalog() {
+    view = new RecallView();
+    view.putItem(new ItemEntities("T1", "ROSES TEACUP", 2.0, null, List.of("teacup")));
+    view.putItem(new ItemEntities("S1", "ROSES SAUCER", 1.0, null, List.of("saucer")));
+    view.putItem(new ItemEntities("S2", "GREEN SAUCER", 1.0, null, List.of("saucer")));
+    view.putItem(new ItemEntities("S3", "NEW SAUCER", 1.0, null, List.of("saucer")));
+    view.putItem(new ItemEntities("C1", "CAKE STAND", 10.0, null, List.of("cake stand")));
+    view.putItem(new ItemEntities("K1", "CAKE CASES", 0.5, null, List.of("cake case")));
+    view.putComplement(new Complement("teacup", "saucer", 0.9, 0.9, "evidence"));
+    view.putComplement(new Complement("cake stand", "cake case", 0.6, 0.6, "evidence"));
+    buy("x", "S1", "b0");
+    buy("x", "S1", "b1");
+    buy("y", "S2", "b2");
+  }
+
+  private void buy(String user, String item, String basket) {
+    view.addPurchase(new PurchaseFact(user + item + ts, user, item, basket, ts++, List.of()));
+  }
+
+  @Test
+  void recallFollowsEntityComplementsIncludingNeverSoldItems() {
+    buy("alice", "T1", "a1");
+    List<Candidate> candidates = view.recall("alice", options, 10);
+    assertThat(candidates).extracting(Candidate::itemId).containsExactly("S1", "S2", "S3");
+    Candidate fresh = candidates.get(2);
+    assertThat(fresh.features()[Features.ITEM_IS_NEW]).isEqualTo(1f);
+    assertThat(fresh.baseScore()).isPositive();
+    assertThat(fresh.because().triggerItemId()).isEqualTo("T1");
+    assertThat(fresh.because().triggerEntity()).isEqualTo("teacup");
+    assertThat(fresh.because().entity()).isEqualTo("saucer");
+    assertThat(fresh.because().edgeWeight()).isEqualTo(0.9);
+    assertThat(candidates.get(0).features()[Features.ITEM_SHARE])
+        .isGreaterThan(candidates.get(2).features()[Features.ITEM_SHARE]);
+  }
+
+  @Test
+  void excludesBoughtItemsAndPrefersRecentTriggers() {
+    buy("alice", "C1", "a1");
+    buy("alice", "T1", "a2");
+    buy("alice", "S2", "a2");
+    List<Candidate> candidates = view.recall("alice", options, 10);
+    assertThat(candidates).extracting(Candidate::itemId).doesNotContain("S2", "T1", "C1");
+    Candidate saucer = candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow();
+    Candidate cakeCase = candidates.stream().filter(c -> c.itemId().equals("K1")).findFirst().orElseThrow();
+    assertThat(saucer.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 2);
+    assertThat(cakeCase.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 3);
+  }
+
+  @Test
+  void unknownUsersHaveNoRecallAndPopularityExcludesWhatTheyBought() {
+    assertThat(view.recall("nobody", options, 10)).isEmpty();
+    assertThat(view.knownUser("nobody")).isFalse();
+    assertThat(view.popular(null, 2, Set.of())).extracting(Candidate::itemId).containsExactly("S1", "S2");
+    assertThat(view.popular("x", 2, Set.of())).extracting(Candidate::itemId).containsExactly("S2", "C1");
+  }
+
+  @Test
+  void replacingAnEdgeKeepsOneEdgeOrderedByWeight() {
+    view.putComplement(new Complement("teacup", "cake case", 0.5, 0.5, "evidence"));
+    view.putComplement(new Complement("teacup", "saucer", 0.2, 0.2, "evidence"));
+    assertThat(view.complements("teacup", 5)).extracting(c -> c.entity() + ":" + c.weight())
+        .containsExactly("cake case:0.5", "saucer:0.2");
+    assertThat(view.counts().get("complements")).isEqualTo(3L);
+  }
+
+  @Test
+  void retitlingAnItemMovesItBetweenEntities() {
+    view.putItem(new ItemEntities("S3", "NEW CAKE CASES", 1.0, null, List.of("cake case")));
+    buy("alice", "T1", "a1");
+    assertThat(view.recall("alice", options, 10)).extracting(Candidate::itemId).containsExactly("S1", "S2");
+  }
+
+  @Test
+  void trainingSamplesLabelWhatTheLastBillBought() {
+    buy("alice", "T1", "a1");
+    buy("alice", "S3", "a2");
+    TrainingSet set = view.trainingSet(options, 100, 7, 10);
+    assertThat(set.features()).hasSameSizeAs(set.labels());
+    assertThat(set.labels()).containsExactlyInAnyOrder(0f, 0f, 1f);
+  }
+}
