@@ -178,15 +178,20 @@ class EeiModelTest {
   }
 
   @Test
-  void withoutValidationAucIsNaN() {
+  void withoutValidationAucIsNaNAndSurvivesSaving(@TempDir Path dir) throws Exception {
     Synthetic small = Synthetic.generate(600, 5);
     try (EeiModel m = EeiModel.create(Device.cpu())) {
       TrainingReport r = m.train(small.features, small.labels,
           OPTIONS.withEpochs(1).withValidationFraction(0).withBalanceClasses(false));
       assertThat(r.validationRows()).isZero();
       assertThat(r.finalAuc()).isNaN();
+      assertThat(r.epochs().get(0).validationAuc()).isNaN();
       assertThat(r.samplesSeen()).isEqualTo(600);
       assertThat(m.score(small.features)).hasSize(600);
+      m.save(dir);
+      try (EeiModel loaded = EeiModel.load(dir, Device.cpu())) {
+        assertThat(loaded.trainingReport()).contains(r);
+      }
     }
   }
 }
