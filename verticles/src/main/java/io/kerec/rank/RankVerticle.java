@@ -148,7 +148,7 @@ public final class RankVerticle extends VerticleBase {
             Path dir = modelRoot.resolve(fresh.version());
             fresh.save(dir);
             lastTraining = fresh.version() + ": " + set.labels().length + " samples, validation AUC "
-                + String.format("%.3f", report.finalValidationAuc());
+                + String.format("%.3f", report.finalAuc());
             return fresh;
           }).map(fresh -> {
             EeiModel old = model;
