@@ -36,16 +36,19 @@ import java.util.regex.Pattern;
  *
  * <p>{@code entities} maps a canonical name to its synonyms. A canonical name is what extraction returns, so it must
  * already be in normalised form: lower-case singular words of letters and in-word hyphens that {@link TitleNormaliser}
- * leaves as they are ({@code drawer unit}, not {@code Chest of Drawers}). Synonyms may be written freely (plural, upper case); they are normalised on load.
- * Two entities may not claim the same normalised phrase.
+ * leaves as they are ({@code drawer unit}, not {@code Chest of Drawers}). Synonyms may be written freely (plural,
+ * upper case); they are normalised on load. Two entities may not claim the same normalised phrase. An entity whose
+ * words are also listed as a motif ({@code christmas tree}) gives way to other entities of the same title part.
  *
  * <p>{@code dropWords} groups words and phrases that describe rather than name a product: colours, themes,
  * materials, sizes, pack words. The head-concept rule skips them. The category {@value #MOTIF_CATEGORY} is special:
  * a motif such as {@code heart} or {@code star} decorates another product, but when nothing else is left in a title
- * ({@code WHITE WICKER HEART}) the motif itself is the product. A word belongs to one category at most.
+ * ({@code WHITE WICKER HEART}) the motif itself is the product. Other category names are free. A word belongs to one
+ * category at most.
  *
  * <p>{@code cutWords} end the main part of a title ({@code LUNCH BOX WITH CUTLERY}); {@code splitWords} join two
- * products ({@code TEACUP AND SAUCER}). Both must be single words.
+ * products ({@code TEACUP AND SAUCER}). Both must be single words after normalisation, which turns {@code &} and
+ * {@code +} into {@code and}.
  *
  * <p>Loading validates everything and throws {@link EntityDictionaryException} naming the bad key. Instances are
  * immutable and thread-safe.
@@ -69,7 +72,6 @@ public final class EntityDictionary {
   private static final Set<String> KNOWN_KEYS =
       Set.of("version", "entities", "abbreviations", "dropWords", "cutWords", "splitWords");
   private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-
   private static final Pattern CANONICAL_NAME = Pattern.compile("\\p{Ll}+(?:-\\p{Ll}+)*(?: \\p{Ll}+(?:-\\p{Ll}+)*)*");
 
   private static volatile EntityDictionary bundled;
@@ -261,7 +263,8 @@ public final class EntityDictionary {
       String key = "entities." + name;
       if (!isCanonicalForm(name)) {
         throw new EntityDictionaryException(key,
-            "canonical name must be in normalised form (lower case, singular), would be '" + normaliser.normalise(name) + "'");
+            "canonical name must be in normalised form (lower case, singular), would be '"
+                + normaliser.normalise(name) + "'");
       }
       if (cutWords.contains(name) || splitWords.contains(name)) {
         throw new EntityDictionaryException(key, "canonical name is a cut or split word");

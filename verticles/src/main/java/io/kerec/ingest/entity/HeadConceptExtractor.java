@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  * words (colours, themes, motifs, materials, sizes, pack words), takes the last remaining word as head, and keeps the
  * word before it as a modifier when the two form a compound that is a dictionary entity or was learned from the
  * catalogue ({@code lunch bag} rather than {@code bag}). When only drop words are left and one of them is a motif, the
- * last motif is the product ({@code WHITE WICKER HEART} is a heart).
+ * last motif is the product ({@code WHITE WICKER HEART} is a heart). A head that is a dictionary synonym comes out as
+ * its canonical name.
  *
  * <p>Learning: every title of the catalogue is cut into parts like at extraction time; for each part with two or more
  * remaining words the last two form a suffix. A suffix seen in at least {@code minTitles} distinct (normalised) titles
@@ -46,6 +47,8 @@ public final class HeadConceptExtractor implements EntityExtractor {
   }
 
   /**
+   * A head-concept rule that learns compounds from the catalogue with the given threshold.
+   *
    * @param dictionary drop words, split and cut words, known compounds
    * @param catalogTitles raw titles of the catalogue to learn compounds from; duplicates count once
    * @param minTitles fewest distinct titles a two-word suffix must end to be learned, at least 1
@@ -99,7 +102,12 @@ public final class HeadConceptExtractor implements EntityExtractor {
         return Optional.of(compound);
       }
     }
-    return Optional.of(head);
+    return Optional.of(canonical(List.of(head)));
+  }
+
+  private String canonical(List<String> words) {
+    String entity = dictionary.entityIndex().get(words);
+    return entity != null ? entity : String.join(" ", words);
   }
 
   private String knownCompound(String modifier, String head) {
@@ -138,7 +146,7 @@ public final class HeadConceptExtractor implements EntityExtractor {
     for (int i = drops.size() - 1; i >= 0; i--) {
       PhraseIndex.Match<String> match = drops.get(i);
       if (EntityDictionary.MOTIF_CATEGORY.equals(match.value())) {
-        return Optional.of(String.join(" ", words.subList(match.start(), match.end())));
+        return Optional.of(canonical(words.subList(match.start(), match.end())));
       }
     }
     return Optional.empty();

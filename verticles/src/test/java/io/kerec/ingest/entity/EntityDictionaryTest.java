@@ -102,7 +102,8 @@ class EntityDictionaryTest {
 
   @Test
   void rejectsADropWordInTwoCategories() {
-    String json = "{\"version\":1,\"entities\":{\"mug\":[]},\"dropWords\":{\"colours\":[\"rose\"],\"motifs\":[\"roses\"]}}";
+    String json = "{\"version\":1,\"entities\":{\"mug\":[]},"
+        + "\"dropWords\":{\"colours\":[\"rose\"],\"motifs\":[\"roses\"]}}";
     assertThatThrownBy(() -> dictionary(json))
         .isInstanceOfSatisfying(EntityDictionaryException.class, e -> assertThat(e.key()).isEqualTo("dropWords.motifs"))
         .hasMessageContaining("'rose'");
@@ -112,8 +113,10 @@ class EntityDictionaryTest {
   void rejectsMultiWordCutWordsAndBadAbbreviations() {
     assertThatThrownBy(() -> dictionary("{\"version\":1,\"entities\":{\"mug\":[]},\"cutWords\":[\"made of\"]}"))
         .isInstanceOfSatisfying(EntityDictionaryException.class, e -> assertThat(e.key()).isEqualTo("cutWords"));
-    assertThatThrownBy(() -> dictionary("{\"version\":1,\"entities\":{\"mug\":[]},\"abbreviations\":{\"HLDR\":\"holder\"}}"))
-        .isInstanceOfSatisfying(EntityDictionaryException.class, e -> assertThat(e.key()).isEqualTo("abbreviations.HLDR"));
+    String badAbbreviation = "{\"version\":1,\"entities\":{\"mug\":[]},\"abbreviations\":{\"HLDR\":\"holder\"}}";
+    assertThatThrownBy(() -> dictionary(badAbbreviation))
+        .isInstanceOfSatisfying(EntityDictionaryException.class,
+            e -> assertThat(e.key()).isEqualTo("abbreviations.HLDR"));
   }
 
   @Test

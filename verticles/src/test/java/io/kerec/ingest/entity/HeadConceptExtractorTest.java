@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class HeadConceptExtractorTest {
   private static final EntityDictionary DICTIONARY = EntityDictionaryTest.dictionary("""
       {"version": 1,
-       "entities": {"cake stand": [], "storage jar": []},
+       "entities": {"cake stand": ["cakestand"], "storage jar": []},
        "dropWords": {"colours": ["red", "pink", "blue"], "themes": ["retrospot", "spaceboy", "dolly girl"],
                      "motifs": ["heart", "star"], "materials": ["glass", "wicker"], "sizes": ["small", "large"],
                      "other": ["design"]},
@@ -34,6 +34,11 @@ class HeadConceptExtractorTest {
     HeadConceptExtractor heads = new HeadConceptExtractor(DICTIONARY);
 
     assertThat(heads.extract("RIDGED GLASS STORAGE JAR PINK")).containsExactly("storage jar");
+  }
+
+  @Test
+  void namesADictionarySynonymByItsCanonicalName() {
+    assertThat(new HeadConceptExtractor(DICTIONARY).extract("RED RETROSPOT CAKESTAND")).containsExactly("cake stand");
   }
 
   @Test

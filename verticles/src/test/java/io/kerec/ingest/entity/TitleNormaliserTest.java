@@ -60,7 +60,8 @@ class TitleNormaliserTest {
 
   @Test
   void keepsLettersGluedToDigits() {
-    assertThat(normaliser.normalise("FLOWER GLASS GARLD NECKL36\"AMETHYST")).isEqualTo("flower glass garld necklace amethyst");
+    assertThat(normaliser.normalise("FLOWER GLASS GARLD NECKL36\"AMETHYST"))
+        .isEqualTo("flower glass garld necklace amethyst");
   }
 
   @Test
