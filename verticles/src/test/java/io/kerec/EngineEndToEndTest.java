@@ -38,9 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EngineEndToEndTest {
-  @TempDir
-  Path data;
-
   private Vertx vertx;
   private KerecConfig config;
   private Engine engine;
@@ -48,7 +45,7 @@ class EngineEndToEndTest {
   private JsonArray recommendationsBeforeRestart;
 
   @BeforeAll
-  void start() {
+  void start(@TempDir Path data) {
     vertx = Engine.newVertx();
     config = TestEngines.config(data);
     engine = TestEngines.start(vertx, config);

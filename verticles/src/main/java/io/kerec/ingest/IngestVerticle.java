@@ -86,7 +86,7 @@ public final class IngestVerticle extends VerticleBase {
     vertx.eventBus().<ItemBatch>consumer(Addresses.ITEMS, msg -> reply(msg, "items", ingestItems(msg.body())));
     vertx.eventBus().<EventBatch>consumer(Addresses.EVENTS, msg -> reply(msg, "events", ingestEvents(msg.body())));
     vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "ingest", msg -> msg.reply(new HealthReport("ingest", "UP",
-        Map.of("dictionaryEntities", dictionary.size(), "titlesLearned", titlesAtLastLearn))));
+        Map.of("dictionaryEntities", dictionary.canonicalNames().size(), "titlesLearned", titlesAtLastLearn))));
   }
 
   private void reply(Message<?> msg, String kind, Future<Accepted> result) {

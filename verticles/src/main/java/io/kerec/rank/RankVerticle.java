@@ -63,7 +63,8 @@ public final class RankVerticle extends VerticleBase {
     batcher = new MicroBatcher<>(vertx, options.maxBatch(), options.maxDelayMs(), this::scoreBatch);
     return training.executeBlocking(() -> {
       device = RankDevice.choose(options.device());
-      return latestSaved().map(dir -> EeiModel.load(dir, device)).orElse(null);
+      java.util.Optional<Path> saved = latestSaved();
+      return saved.isPresent() ? EeiModel.load(saved.get(), device) : null;
     }).onSuccess(loaded -> {
       model = loaded;
       LOG.info("rank on {} with model {}", device, loaded == null ? BASE_SCORE : loaded.version());

@@ -97,7 +97,7 @@ class RecallViewTest {
     buy("alice", "T1", "a1");
     buy("alice", "S3", "a2");
     TrainingSet set = view.trainingSet(options, 100, 7, 10);
-    assertThat(set.features()).hasSameSizeAs(set.labels());
+    assertThat(set.features().length).isEqualTo(set.labels().length);
     assertThat(set.labels()).containsExactlyInAnyOrder(0f, 0f, 1f);
   }
 }
