@@ -8,7 +8,7 @@ package io.kerec.config;
 public record RankOptions(String device, int maxBatch, long maxDelayMs, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int epochs) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, 5_000, 50, 5_000, 4);
+    return new RankOptions("auto", 64, 1, 50_000, 50, 2_000, 4);
   }
 
   void validate() {

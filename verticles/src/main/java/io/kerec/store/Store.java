@@ -1,7 +1,6 @@
 package io.kerec.store;
 
 import io.kerec.bus.Event;
-import io.kerec.bus.EventType;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.judge.Verdict;
@@ -259,9 +258,5 @@ public final class Store implements AutoCloseable {
   @Override
   public void close() {
     pool.close();
-  }
-
-  static EventType type(String wire) {
-    return EventType.parse(wire).orElseThrow();
   }
 }
