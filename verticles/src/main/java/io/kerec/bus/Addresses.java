@@ -37,6 +37,12 @@ public final class Addresses {
   /** Graph, request/reply: {@link TrainingSetRequest} → {@link TrainingSet}. */
   public static final String GRAPH_TRAINING_SET = "kerec.graph.training-set";
 
+  /** Judge, request/reply: any body → {@link Done}; judges every pending pair now, replying when none is left. */
+  public static final String JUDGE_RUN = "kerec.judge.run";
+
+  /** Rank, request/reply: any body → {@link Done} (training samples); trains and swaps in a new model now. */
+  public static final String RANK_TRAIN = "kerec.rank.train";
+
   /** Rank, request/reply: {@link ScoreRequest} → {@link Scores}. */
   public static final String RANK_SCORE = "kerec.rank.score";
 

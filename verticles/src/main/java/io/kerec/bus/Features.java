@@ -2,30 +2,39 @@ package io.kerec.bus;
 
 /**
  * Layout of the feature vector that recall attaches to every candidate and rank scores.
- * Graph fills it (it holds the edges, popularity and user history); rank reads it.
- * Every value is finite and roughly in [0, 10].
+ * Graph fills it (it holds the edges, co-purchases, popularity and user history); rank reads it.
+ * Every value is finite and roughly in [0, 10]. A never-sold item's sales features are imputed from the average
+ * item of its entity, so that new items compete on their entity's strength rather than on an empty history.
  */
 public final class Features {
   /** Largest COMPLEMENTS weight among the trigger entities that lead to the candidate's entity. */
   public static final int EDGE_WEIGHT = 0;
   /** Judge confidence of that edge, 0..1. */
   public static final int EDGE_CONFIDENCE = 1;
-  /** Sum over supporting trigger items of 1/(recency rank + 1). */
+  /** Sum over complement-trigger items of 1/(recency rank + 1). */
   public static final int TRIGGER_RECENCY = 2;
-  /** log1p(number of distinct trigger items that lead to the candidate). */
+  /** log1p(number of distinct trigger items that lead to the candidate through a complement). */
   public static final int TRIGGER_COUNT = 3;
   /** log1p(purchases of the item). */
   public static final int ITEM_POPULARITY = 4;
-  /** Share of the target entity's purchases that went to this item, smoothed for new items. */
+  /** Share of the target entity's purchases that went to this item, smoothed. */
   public static final int ITEM_SHARE = 5;
-  /** log1p(baskets containing the target entity). */
+  /** log1p(purchases of the candidate's entity). */
   public static final int ENTITY_POPULARITY = 6;
-  /** 1 when the item has never been sold, else 0. */
-  public static final int ITEM_IS_NEW = 7;
+  /** Complementary U2E2I score: Σ over triggers of recency · edge weight, times the item's share. */
+  public static final int COMPLEMENT_SCORE = 7;
   /** log1p(price), 0 when unknown. */
   public static final int PRICE = 8;
+  /** "Also bought": Σ over recent items of recency · cosine co-purchase similarity (over bills). */
+  public static final int COOC_SCORE = 9;
+  /** Largest cosine co-purchase similarity with any recent item. */
+  public static final int COOC_MAX = 10;
+  /** Repeat needs: Σ over recent items sharing an entity with the candidate of recency · item share. */
+  public static final int SAME_ENTITY = 11;
+  /** log1p(purchases of the item in the last 30 days of the data seen). */
+  public static final int RECENT_POPULARITY = 12;
   /** Number of features. */
-  public static final int SIZE = 9;
+  public static final int SIZE = 13;
 
   private Features() {
   }

@@ -6,13 +6,14 @@ import io.kerec.judge.PairStrategyOptions;
 
 /**
  * Judge: which verdict provider decides pairs ({@code evidence}, the embedded default, or {@code openai}, any
- * OpenAI-compatible endpoint), how often a judging run starts when new bills arrived, how many pairs one run may
+ * OpenAI-compatible endpoint), whether and how often a judging run starts by itself when new bills arrived
+ * (otherwise only on request at {@code kerec.judge.run}), how many pairs one run may
  * ask at most, and how many open bills the co-purchase counters keep.
  */
-public record JudgeOptions(String provider, long intervalMs, int maxPairsPerRun, int maxOpenBaskets,
+public record JudgeOptions(String provider, boolean autoRun, long intervalMs, int maxPairsPerRun, int maxOpenBaskets,
                            PairStrategyOptions pairs, EvidenceOptions evidence, OpenAiOptions openai) {
   static JudgeOptions defaults() {
-    return new JudgeOptions("evidence", 2_000, 200_000, 50_000,
+    return new JudgeOptions("evidence", true, 2_000, 200_000, 50_000,
         PairStrategyOptions.defaults(), EvidenceOptions.defaults(), OpenAiOptions.defaults());
   }
 

@@ -2,13 +2,14 @@ package io.kerec.config;
 
 /**
  * Rank: DJL device ({@code auto} picks a GPU when present), micro-batching (largest batch, longest wait), and
- * training of the E-E-I model from purchase history: retrained after every {@code retrainEveryPurchases} new
+ * training of the E-E-I model from purchase history: unless {@code autoTrain} is off (then only on request at
+ * {@code kerec.rank.train}), trained at start and retrained after every {@code retrainEveryPurchases} new
  * purchases once at least {@code minPositives} positive samples exist.
  */
-public record RankOptions(String device, int maxBatch, long maxDelayMs, int retrainEveryPurchases,
+public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int epochs) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, 50_000, 50, 2_000, 4);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 4);
   }
 
   void validate() {

@@ -1,21 +1,25 @@
 package io.kerec.config;
 
 /**
- * U2E2I recall: how many recent distinct items of a user trigger recall, how many complements per entity and
- * items per complementary entity are followed (never-sold items of an entity are always followed, up to
- * {@code newItemsPerEntity}), and the candidate cap handed to rank.
+ * Multi-channel recall: how many recent distinct items of a user trigger recall; for the complementary U2E2I
+ * channel, how many complements per entity and items per complementary entity are followed (never-sold items of
+ * an entity are always followed, up to {@code newItemsPerEntity}); for the "also bought" channel, how many
+ * co-purchased neighbours per item; how many popular and recently popular items join as candidates; and the
+ * candidate cap handed to rank.
  */
 public record RecallOptions(int historyItems, int complementsPerEntity, int itemsPerEntity, int newItemsPerEntity,
-                            int maxCandidates) {
+                            int alsoBoughtPerItem, int popularCandidates, int maxCandidates) {
   static RecallOptions defaults() {
-    return new RecallOptions(20, 20, 30, 10, 300);
+    return new RecallOptions(20, 20, 30, 10, 50, 20, 300);
   }
 
   void validate() {
     Require.range("recall.historyItems", historyItems, 1, 1000);
-    Require.range("recall.complementsPerEntity", complementsPerEntity, 1, 1000);
+    Require.range("recall.complementsPerEntity", complementsPerEntity, 0, 1000);
     Require.range("recall.itemsPerEntity", itemsPerEntity, 1, 10_000);
     Require.range("recall.newItemsPerEntity", newItemsPerEntity, 0, 10_000);
+    Require.range("recall.alsoBoughtPerItem", alsoBoughtPerItem, 0, 10_000);
+    Require.range("recall.popularCandidates", popularCandidates, 0, 10_000);
     Require.range("recall.maxCandidates", maxCandidates, 1, 100_000);
   }
 }

@@ -11,6 +11,7 @@ import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.TrainingSet;
 import io.kerec.config.RecallOptions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,35 +24,70 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * In-memory view of what recall needs: items and their entities, complementary edges by weight, sales counts and
- * users' purchase histories. Rebuilt from the stores at start and kept current by the graph verticle, so that a
- * recommendation needs no store round trip. Not thread-safe: owned by one verticle.
+ * In-memory view of what recall needs: items and their entities, complementary edges by weight, bills (for
+ * "also bought"), sales counts and users' purchase histories. Rebuilt from the stores at start and kept current by
+ * the graph verticle, so a recommendation needs no store round trip.
+ *
+ * <p>Recall is multi-channel, as in the industrial system LLM-KERec extends: complementary U2E2I candidates are
+ * added to "also bought" co-purchase candidates, repeat needs (other items of the user's own entities) and popular
+ * items; every candidate carries the features of every channel so the ranker learns which to trust.
+ * Not thread-safe: owned by one verticle.
  */
 public final class RecallView {
-  /** Recall channel of complementary U2E2I candidates. */
+  /** Complementary U2E2I channel: user → bought items → entities → complementary entities → items. */
   public static final String CHANNEL_COMPLEMENT = "complement";
-  /** Recall channel of popularity fill-ins. */
+  /** Co-purchase channel: items bought in the same bills as the user's recent items. */
+  public static final String CHANNEL_ALSO_BOUGHT = "also-bought";
+  /** Repeat needs: other items of the entities the user bought. */
+  public static final String CHANNEL_SAME_ENTITY = "same-entity";
+  /** Popular and recently popular items. */
   public static final String CHANNEL_POPULAR = "popularity";
 
+  private static final long RECENT_WINDOW_MS = 30L * 24 * 3600 * 1000;
+  private static final int RECENT_REFRESH_PURCHASES = 1_000;
+
   private final Map<String, ItemState> items = new HashMap<>();
+  private final List<ItemState> itemsByIndex = new ArrayList<>();
   private final Map<String, EntityState> entities = new HashMap<>();
   private final Map<String, UserState> users = new HashMap<>();
+  private final Map<String, Integer> basketIndex = new HashMap<>();
+  private final List<IntList> basketItems = new ArrayList<>();
+  private final IntList purchaseItems = new IntList();
+  private long[] purchaseTimes = new long[1024];
   private List<ItemState> byPopularity = List.of();
+  private List<ItemState> byRecentPopularity = List.of();
   private boolean popularityDirty = true;
+  private int purchasesSinceRecent;
+  private boolean recentComputed;
+  private long latestTs = Long.MIN_VALUE;
   private long purchases;
   private long complementEdges;
+  private int[] scratch = new int[0];
 
   private static final class ItemState {
     final String itemId;
+    final int index;
     String title;
     Double price;
     String category;
     List<String> entities = List.of();
     long purchases;
+    long recentPurchases;
+    final IntList baskets = new IntList();
+    List<Neighbour> neighbours;
+    int neighboursAtBaskets = -1;
 
-    ItemState(String itemId) {
+    ItemState(String itemId, int index) {
       this.itemId = itemId;
+      this.index = index;
     }
+
+    String mainEntity() {
+      return entities.isEmpty() ? null : entities.get(0);
+    }
+  }
+
+  private record Neighbour(ItemState item, double cosine) {
   }
 
   private static final class EntityState {
@@ -59,6 +95,7 @@ public final class RecallView {
     final List<ItemState> items = new ArrayList<>();
     final List<ComplementView> complements = new ArrayList<>();
     long purchases;
+    long recentPurchases;
     boolean itemsDirty;
 
     EntityState(String name) {
@@ -82,14 +119,41 @@ public final class RecallView {
     final Set<String> bought = new HashSet<>();
   }
 
+  /** A growable list of ints. */
+  private static final class IntList {
+    int[] values = new int[4];
+    int size;
+
+    void add(int v) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
+      }
+      values[size++] = v;
+    }
+
+    boolean contains(int v) {
+      for (int i = 0; i < size; i++) {
+        if (values[i] == v) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
   /** Adds or replaces an item and its entities. */
   public void putItem(ItemEntities item) {
-    ItemState state = items.computeIfAbsent(item.itemId(), ItemState::new);
+    ItemState state = items.computeIfAbsent(item.itemId(), id -> {
+      ItemState s = new ItemState(id, itemsByIndex.size());
+      itemsByIndex.add(s);
+      return s;
+    });
     for (String old : state.entities) {
       EntityState entity = entities.get(old);
       if (entity != null) {
         entity.items.remove(state);
         entity.purchases -= state.purchases;
+        entity.recentPurchases -= state.recentPurchases;
       }
     }
     state.title = item.title();
@@ -100,12 +164,13 @@ public final class RecallView {
       EntityState entity = entities.computeIfAbsent(name, EntityState::new);
       entity.items.add(state);
       entity.purchases += state.purchases;
+      entity.recentPurchases += state.recentPurchases;
       entity.itemsDirty = true;
     }
     popularityDirty = true;
   }
 
-  /** Records a purchase: sales counts and the user's history. Purchases of unknown items are ignored. */
+  /** Records a purchase: sales counts, the bill it belongs to and the user's history. Unknown items are ignored. */
   public void addPurchase(PurchaseFact purchase) {
     ItemState item = items.get(purchase.itemId());
     if (item == null) {
@@ -117,10 +182,26 @@ public final class RecallView {
       entity.purchases++;
       entity.itemsDirty = true;
     }
+    int basket = basketIndex.computeIfAbsent(purchase.basketKey(), k -> {
+      basketItems.add(new IntList());
+      return basketItems.size() - 1;
+    });
+    IntList lines = basketItems.get(basket);
+    if (!lines.contains(item.index)) {
+      lines.add(item.index);
+      item.baskets.add(basket);
+    }
     UserState user = users.computeIfAbsent(purchase.userId(), u -> new UserState());
     user.lines.add(new Line(purchase.itemId(), purchase.basketKey(), purchase.tsMillis()));
     user.bought.add(purchase.itemId());
+    if (purchaseItems.size == purchaseTimes.length) {
+      purchaseTimes = Arrays.copyOf(purchaseTimes, purchaseTimes.length * 2);
+    }
+    purchaseTimes[purchaseItems.size] = purchase.tsMillis();
+    purchaseItems.add(item.index);
+    latestTs = Math.max(latestTs, purchase.tsMillis());
     purchases++;
+    purchasesSinceRecent++;
     popularityDirty = true;
   }
 
@@ -161,14 +242,23 @@ public final class RecallView {
     return user != null && !user.lines.isEmpty();
   }
 
-  /** U2E2I recall for a user from their whole history. */
+  /** Multi-channel recall for a user from their whole history. */
   public List<Candidate> recall(String userId, RecallOptions options, int maxCandidates) {
     UserState user = users.get(userId);
     if (user == null) {
       return List.of();
     }
     return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.bought, options,
-        maxCandidates);
+        maxCandidates, -1);
+  }
+
+  /**
+   * Multi-channel recall from explicit history: {@code recentItems} most recent first, nothing in
+   * {@code exclude}. Each candidate keeps its strongest explanation.
+   */
+  public List<Candidate> recall(List<String> recentItems, Set<String> exclude, RecallOptions options,
+                                int maxCandidates) {
+    return recall(recentItems, exclude, options, maxCandidates, -1);
   }
 
   private static List<String> recentItems(List<Line> lines, int end, int limit) {
@@ -181,28 +271,32 @@ public final class RecallView {
 
   private static final class Accumulator {
     final ItemState item;
-    final EntityState target;
+    EntityState target;
     double maxWeight;
     double maxConfidence;
-    double recency;
+    double triggerRecency;
     int triggers;
-    double base;
+    double complement;
+    double triggerBest;
     double bestPath = -1;
     Because because;
-    String lastTrigger;
+    String lastComplementTrigger;
+    double cooc;
+    double coocMax;
+    double bestCooc = -1;
+    Because coocBecause;
+    double sameEntity;
+    String lastSameTrigger;
+    Because sameBecause;
 
-    Accumulator(ItemState item, EntityState target) {
+    Accumulator(ItemState item) {
       this.item = item;
-      this.target = target;
     }
   }
 
-  /**
-   * U2E2I recall from explicit history: recent items (most recent first) → their entities → complementary
-   * entities → items of those entities not in {@code exclude}. Each candidate keeps its strongest path.
-   */
-  public List<Candidate> recall(List<String> recentItems, Set<String> exclude, RecallOptions options,
-                                int maxCandidates) {
+  private List<Candidate> recall(List<String> recentItems, Set<String> exclude, RecallOptions options,
+                                 int maxCandidates, int withoutBasket) {
+    refreshPopularity();
     Map<String, Accumulator> acc = new HashMap<>();
     for (int rank = 0; rank < recentItems.size(); rank++) {
       ItemState trigger = items.get(recentItems.get(rank));
@@ -210,62 +304,211 @@ public final class RecallView {
         continue;
       }
       double recency = 1.0 / (rank + 1);
-      for (String triggerEntity : trigger.entities) {
-        EntityState from = entities.get(triggerEntity);
-        int followed = 0;
-        for (ComplementView edge : from.complements) {
-          if (followed++ >= options.complementsPerEntity()) {
-            break;
-          }
-          EntityState target = entities.get(edge.entity());
-          int popular = 0;
-          int fresh = 0;
-          for (ItemState candidate : target.itemsByPopularity()) {
-            boolean isNew = candidate.purchases == 0;
-            if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
-              continue;
-            }
-            if (exclude.contains(candidate.itemId)) {
-              continue;
-            }
-            Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate, target));
-            double path = recency * edge.weight();
-            a.maxWeight = Math.max(a.maxWeight, edge.weight());
-            a.maxConfidence = Math.max(a.maxConfidence, edge.confidence());
-            if (!trigger.itemId.equals(a.lastTrigger)) {
-              a.recency += recency;
-              a.triggers++;
-              a.lastTrigger = trigger.itemId;
-              a.base += path;
-            }
-            if (path > a.bestPath) {
-              a.bestPath = path;
-              a.because = new Because(trigger.itemId, triggerEntity, edge.entity(), edge.weight());
-            }
-          }
+      complementChannel(trigger, recency, exclude, options, acc);
+      alsoBoughtChannel(trigger, recency, exclude, options, acc, withoutBasket);
+      sameEntityChannel(trigger, recency, exclude, options, acc);
+    }
+    int popular = 0;
+    for (List<ItemState> list : List.of(byPopularity, byRecentPopularity)) {
+      popular = 0;
+      for (ItemState item : list) {
+        if (popular >= options.popularCandidates()) {
+          break;
+        }
+        if (!exclude.contains(item.itemId)) {
+          acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+          popular++;
         }
       }
     }
     List<Candidate> candidates = new ArrayList<>(acc.size());
     for (Accumulator a : acc.values()) {
-      float[] f = baseFeatures(a.item, a.target);
-      f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
-      f[Features.EDGE_CONFIDENCE] = (float) a.maxConfidence;
-      f[Features.TRIGGER_RECENCY] = (float) a.recency;
-      f[Features.TRIGGER_COUNT] = (float) Math.log1p(a.triggers);
-      double score = a.base * f[Features.ITEM_SHARE];
-      candidates.add(new Candidate(a.item.itemId, a.item.title, CHANNEL_COMPLEMENT, f, score, a.because));
+      candidates.add(candidate(a));
     }
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
     return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
   }
 
-  private float[] baseFeatures(ItemState item, EntityState target) {
+  private void complementChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+                                 Map<String, Accumulator> acc) {
+    for (String triggerEntity : trigger.entities) {
+      EntityState from = entities.get(triggerEntity);
+      int followed = 0;
+      for (ComplementView edge : from.complements) {
+        if (followed++ >= options.complementsPerEntity()) {
+          break;
+        }
+        EntityState target = entities.get(edge.entity());
+        int popular = 0;
+        int fresh = 0;
+        for (ItemState candidate : target.itemsByPopularity()) {
+          boolean isNew = candidate.purchases == 0;
+          if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
+            continue;
+          }
+          if (exclude.contains(candidate.itemId)) {
+            continue;
+          }
+          Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
+          double path = recency * edge.weight();
+          a.maxWeight = Math.max(a.maxWeight, edge.weight());
+          a.maxConfidence = Math.max(a.maxConfidence, edge.confidence());
+          if (!trigger.itemId.equals(a.lastComplementTrigger)) {
+            a.triggerRecency += recency;
+            a.triggers++;
+            a.lastComplementTrigger = trigger.itemId;
+            a.triggerBest = 0;
+          }
+          if (path > a.triggerBest) {
+            a.complement += path - a.triggerBest;
+            a.triggerBest = path;
+          }
+          if (path > a.bestPath) {
+            a.bestPath = path;
+            a.target = target;
+            a.because = new Because(trigger.itemId, triggerEntity, edge.entity(), edge.weight());
+          }
+        }
+      }
+    }
+  }
+
+  private void alsoBoughtChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+                                 Map<String, Accumulator> acc, int withoutBasket) {
+    if (options.alsoBoughtPerItem() == 0) {
+      return;
+    }
+    for (Neighbour n : neighbours(trigger, options.alsoBoughtPerItem(), withoutBasket)) {
+      if (exclude.contains(n.item.itemId)) {
+        continue;
+      }
+      Accumulator a = acc.computeIfAbsent(n.item.itemId, id -> new Accumulator(n.item));
+      double path = recency * n.cosine;
+      a.cooc += path;
+      a.coocMax = Math.max(a.coocMax, n.cosine);
+      if (path > a.bestCooc) {
+        a.bestCooc = path;
+        a.coocBecause = new Because(trigger.itemId, trigger.mainEntity(), n.item.mainEntity(), n.cosine);
+      }
+    }
+  }
+
+  private void sameEntityChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+                                 Map<String, Accumulator> acc) {
+    for (String name : trigger.entities) {
+      EntityState entity = entities.get(name);
+      int taken = 0;
+      for (ItemState candidate : entity.itemsByPopularity()) {
+        if (taken++ >= options.itemsPerEntity()) {
+          break;
+        }
+        if (candidate == trigger || exclude.contains(candidate.itemId)) {
+          continue;
+        }
+        Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
+        if (!trigger.itemId.equals(a.lastSameTrigger)) {
+          a.lastSameTrigger = trigger.itemId;
+          a.sameEntity += recency * share(candidate, entity);
+          if (a.sameBecause == null) {
+            a.sameBecause = new Because(trigger.itemId, name, name, 1.0);
+          }
+        }
+      }
+    }
+  }
+
+  private Candidate candidate(Accumulator a) {
+    EntityState main = a.target != null ? a.target
+        : a.item.entities.isEmpty() ? null : entities.get(a.item.mainEntity());
+    float[] f = baseFeatures(a.item, main);
+    double complement = a.complement * f[Features.ITEM_SHARE];
+    f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
+    f[Features.EDGE_CONFIDENCE] = (float) a.maxConfidence;
+    f[Features.TRIGGER_RECENCY] = (float) a.triggerRecency;
+    f[Features.TRIGGER_COUNT] = (float) Math.log1p(a.triggers);
+    f[Features.COMPLEMENT_SCORE] = (float) complement;
+    f[Features.COOC_SCORE] = (float) a.cooc;
+    f[Features.COOC_MAX] = (float) a.coocMax;
+    f[Features.SAME_ENTITY] = (float) a.sameEntity;
+    double base = complement + a.cooc + 0.3 * a.sameEntity + 1e-4 * f[Features.ITEM_POPULARITY];
+    String channel;
+    Because because;
+    if (complement > 0 && complement >= a.cooc && complement >= a.sameEntity) {
+      channel = CHANNEL_COMPLEMENT;
+      because = a.because;
+    } else if (a.cooc > 0 && a.cooc >= a.sameEntity) {
+      channel = CHANNEL_ALSO_BOUGHT;
+      because = a.coocBecause;
+    } else if (a.sameEntity > 0) {
+      channel = CHANNEL_SAME_ENTITY;
+      because = a.sameBecause;
+    } else {
+      channel = CHANNEL_POPULAR;
+      because = null;
+    }
+    if (a.because != null) {
+      because = a.because;
+    }
+    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because);
+  }
+
+  /**
+   * Items most often in the same bills as {@code item}, by cosine over bills (co-bills / √(bills_i · bills_j)).
+   * Cached per item until the item appears in a new bill; {@code withoutBasket} ≥ 0 recomputes without that bill.
+   */
+  private List<Neighbour> neighbours(ItemState item, int n, int withoutBasket) {
+    boolean cached = withoutBasket < 0 || !item.baskets.contains(withoutBasket);
+    if (cached && item.neighbours != null && item.neighboursAtBaskets == item.baskets.size) {
+      return item.neighbours;
+    }
+    if (scratch.length < itemsByIndex.size()) {
+      scratch = new int[itemsByIndex.size() * 2];
+    }
+    IntList touched = new IntList();
+    int own = 0;
+    for (int b = 0; b < item.baskets.size; b++) {
+      int basket = item.baskets.values[b];
+      if (basket == withoutBasket) {
+        continue;
+      }
+      own++;
+      IntList lines = basketItems.get(basket);
+      for (int j = 0; j < lines.size; j++) {
+        int other = lines.values[j];
+        if (other != item.index && scratch[other]++ == 0) {
+          touched.add(other);
+        }
+      }
+    }
+    List<Neighbour> all = new ArrayList<>(touched.size);
+    for (int t = 0; t < touched.size; t++) {
+      ItemState other = itemsByIndex.get(touched.values[t]);
+      int co = scratch[other.index];
+      scratch[other.index] = 0;
+      int otherBaskets = other.baskets.size - (withoutBasket >= 0 && other.baskets.contains(withoutBasket) ? 1 : 0);
+      if (own > 0 && otherBaskets > 0) {
+        all.add(new Neighbour(other, co / Math.sqrt((double) own * otherBaskets)));
+      }
+    }
+    all.sort(Comparator.comparingDouble((Neighbour x) -> -x.cosine).thenComparing(x -> x.item.itemId));
+    List<Neighbour> top = List.copyOf(all.subList(0, Math.min(n, all.size())));
+    if (cached) {
+      item.neighbours = top;
+      item.neighboursAtBaskets = item.baskets.size;
+    }
+    return top;
+  }
+
+  private float[] baseFeatures(ItemState item, EntityState entity) {
     float[] f = new float[Features.SIZE];
-    f[Features.ITEM_POPULARITY] = (float) Math.log1p(item.purchases);
-    f[Features.ITEM_SHARE] = (float) share(item, target);
-    f[Features.ENTITY_POPULARITY] = target == null ? 0f : (float) Math.log1p(target.purchases);
-    f[Features.ITEM_IS_NEW] = item.purchases == 0 ? 1f : 0f;
+    boolean isNew = item.purchases == 0;
+    int entityItems = entity == null ? 0 : entity.items.size();
+    double purchases = isNew && entityItems > 0 ? (double) entity.purchases / entityItems : item.purchases;
+    double recent = isNew && entityItems > 0 ? (double) entity.recentPurchases / entityItems : item.recentPurchases;
+    f[Features.ITEM_POPULARITY] = (float) Math.log1p(purchases);
+    f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, recent));
+    f[Features.ITEM_SHARE] = (float) (isNew && entityItems > 0 ? 1.0 / entityItems : share(item, entity));
+    f[Features.ENTITY_POPULARITY] = entity == null ? 0f : (float) Math.log1p(entity.purchases);
     f[Features.PRICE] = item.price == null || item.price <= 0 ? 0f : (float) Math.log1p(item.price);
     return f;
   }
@@ -282,14 +525,42 @@ public final class RecallView {
     return (item.purchases + prior) / (entity.purchases + prior * entity.items.size());
   }
 
-  /** The k most sold items not bought by the user (any user when null). */
-  public List<Candidate> popular(String userId, int k, Set<String> alsoExclude) {
-    if (popularityDirty) {
-      List<ItemState> sorted = new ArrayList<>(items.values());
-      sorted.sort(Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId));
-      byPopularity = sorted;
-      popularityDirty = false;
+  private void refreshPopularity() {
+    if (!popularityDirty) {
+      return;
     }
+    if (!recentComputed || purchasesSinceRecent >= RECENT_REFRESH_PURCHASES) {
+      for (ItemState item : itemsByIndex) {
+        item.recentPurchases = 0;
+      }
+      long from = latestTs - RECENT_WINDOW_MS;
+      for (int i = 0; i < purchaseItems.size; i++) {
+        if (purchaseTimes[i] >= from) {
+          itemsByIndex.get(purchaseItems.values[i]).recentPurchases++;
+        }
+      }
+      for (EntityState entity : entities.values()) {
+        entity.recentPurchases = 0;
+        for (ItemState item : entity.items) {
+          entity.recentPurchases += item.recentPurchases;
+        }
+      }
+      List<ItemState> recent = new ArrayList<>(itemsByIndex);
+      recent.removeIf(i -> i.recentPurchases == 0);
+      recent.sort(Comparator.comparingLong((ItemState i) -> -i.recentPurchases).thenComparing(i -> i.itemId));
+      byRecentPopularity = recent;
+      recentComputed = true;
+      purchasesSinceRecent = 0;
+    }
+    List<ItemState> sorted = new ArrayList<>(itemsByIndex);
+    sorted.sort(Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId));
+    byPopularity = sorted;
+    popularityDirty = false;
+  }
+
+  /** The k most sold items not bought by the user (any user when null) and not in {@code alsoExclude}. */
+  public List<Candidate> popular(String userId, int k, Set<String> alsoExclude) {
+    refreshPopularity();
     UserState user = userId == null ? null : users.get(userId);
     Set<String> bought = user == null ? Set.of() : user.bought;
     List<Candidate> out = new ArrayList<>(k);
@@ -300,7 +571,7 @@ public final class RecallView {
       if (bought.contains(item.itemId) || alsoExclude.contains(item.itemId)) {
         continue;
       }
-      EntityState main = item.entities.isEmpty() ? null : entities.get(item.entities.get(0));
+      EntityState main = item.entities.isEmpty() ? null : entities.get(item.mainEntity());
       out.add(new Candidate(item.itemId, item.title, CHANNEL_POPULAR, baseFeatures(item, main),
           Math.log1p(item.purchases), null));
     }
@@ -309,8 +580,8 @@ public final class RecallView {
 
   /**
    * Ranking samples rebuilt from purchase history: for up to {@code maxUsers} users with at least two bills,
-   * recall from the purchases before their last bill and label each candidate 1 if the last bill holds it.
-   * Users are sampled deterministically from {@code seed}.
+   * recall from the purchases before their last bill (co-purchases counted without that bill) and label each
+   * candidate 1 if the last bill holds it. Users are sampled deterministically from {@code seed}.
    */
   public TrainingSet trainingSet(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
     List<String> eligible = new ArrayList<>();
@@ -340,7 +611,9 @@ public final class RecallView {
       if (targets.isEmpty()) {
         continue;
       }
-      for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates)) {
+      int lastBasket = basketIndex.getOrDefault(lines.get(lines.size() - 1).basketKey(), -1);
+      for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates,
+          lastBasket)) {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
       }
@@ -364,6 +637,6 @@ public final class RecallView {
   /** Counts for health and metrics. */
   public Map<String, Long> counts() {
     return Map.of("items", (long) items.size(), "entities", (long) entities.size(), "users", (long) users.size(),
-        "purchases", purchases, "complements", complementEdges);
+        "purchases", purchases, "complements", complementEdges, "bills", (long) basketItems.size());
   }
 }

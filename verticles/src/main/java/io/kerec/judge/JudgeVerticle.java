@@ -3,6 +3,7 @@ package io.kerec.judge;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
+import io.kerec.bus.Done;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.PurchasesApplied;
@@ -90,7 +91,12 @@ public final class JudgeVerticle extends VerticleBase {
             dirty = true;
           });
           vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> msg.reply(health()));
-          vertx.setPeriodic(options.intervalMs(), id -> maybeRun());
+          vertx.eventBus().consumer(Addresses.JUDGE_RUN, msg -> runUntilDone(0)
+              .onSuccess(verdicts -> msg.reply(new Done(verdicts)))
+              .onFailure(e -> msg.fail(500, "judging failed: " + e.getMessage())));
+          if (options.autoRun()) {
+            vertx.setPeriodic(options.intervalMs(), id -> maybeRun());
+          }
         });
   }
 
@@ -124,6 +130,28 @@ public final class JudgeVerticle extends VerticleBase {
             }
           }
         });
+  }
+
+  /** Judges every pending pair, run after run, until a run finds nothing to ask; resolves to the verdict count. */
+  private Future<Integer> runUntilDone(int verdictsSoFar) {
+    if (running) {
+      Promise<Integer> later = Promise.promise();
+      vertx.setTimer(50, id -> runUntilDone(verdictsSoFar).onComplete(later));
+      return later.future();
+    }
+    dirty = false;
+    List<EntityPair> pairs = nextPairs();
+    if (pairs.isEmpty()) {
+      return Future.succeededFuture(verdictsSoFar);
+    }
+    running = true;
+    return judgeInChunks(pairs.iterator(), new int[2])
+        .onComplete(ar -> {
+          running = false;
+          runs++;
+        })
+        .compose(totals -> totals[0] == 0 ? Future.succeededFuture(verdictsSoFar)
+            : runUntilDone(verdictsSoFar + totals[0]));
   }
 
   private List<EntityPair> nextPairs() {

@@ -3,6 +3,7 @@ package io.kerec.rank;
 import ai.djl.Device;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
+import io.kerec.bus.Done;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.PurchasesApplied;
 import io.kerec.bus.ScoreRequest;
@@ -71,15 +72,20 @@ public final class RankVerticle extends VerticleBase {
       vertx.eventBus().<ScoreRequest>consumer(Addresses.RANK_SCORE, msg -> batcher.submit(msg.body())
           .onSuccess(msg::reply)
           .onFailure(e -> msg.fail(500, "scoring failed: " + e.getMessage())));
-      vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
-        purchasesSinceTraining += msg.body().purchases().size();
-        if (purchasesSinceTraining >= options.retrainEveryPurchases()) {
-          retrain();
-        }
-      });
       vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "rank", msg -> msg.reply(health()));
-      if (model == null) {
-        vertx.setTimer(1_000, id -> retrain());
+      vertx.eventBus().consumer(Addresses.RANK_TRAIN, msg -> retrain()
+          .onSuccess(samples -> msg.reply(new Done(samples)))
+          .onFailure(e -> msg.fail(500, "training failed: " + e.getMessage())));
+      if (options.autoTrain()) {
+        vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
+          purchasesSinceTraining += msg.body().purchases().size();
+          if (purchasesSinceTraining >= options.retrainEveryPurchases()) {
+            retrain();
+          }
+        });
+        if (model == null) {
+          vertx.setTimer(1_000, id -> retrain());
+        }
       }
     });
   }
@@ -123,10 +129,13 @@ public final class RankVerticle extends VerticleBase {
         });
   }
 
-  /** Rebuilds training samples from purchase history and trains a new model version when there is enough data. */
-  Future<Void> retrain() {
+  /**
+   * Rebuilds training samples from purchase history and trains a new model version when there is enough data.
+   * Resolves to the number of samples trained on (0 when skipped or already training).
+   */
+  Future<Integer> retrain() {
     if (trainingNow) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     trainingNow = true;
     purchasesSinceTraining = 0;
@@ -140,7 +149,7 @@ public final class RankVerticle extends VerticleBase {
           }
           if (positives < options.minPositives() || positives == set.labels().length) {
             lastTraining = "skipped: " + positives + " positives of " + set.labels().length + " samples";
-            return Future.succeededFuture();
+            return Future.succeededFuture(0);
           }
           return training.executeBlocking(() -> {
             EeiModel fresh = EeiModel.create(device);
@@ -158,7 +167,7 @@ public final class RankVerticle extends VerticleBase {
             if (old != null) {
               vertx.setTimer(10_000, id -> old.close());
             }
-            return null;
+            return set.labels().length;
           });
         })
         .onComplete(ar -> {
@@ -167,8 +176,7 @@ public final class RankVerticle extends VerticleBase {
             lastTraining = "failed: " + ar.cause().getMessage();
             LOG.warn("rank training failed", ar.cause());
           }
-        })
-        .mapEmpty();
+        });
   }
 
   private HealthReport health() {

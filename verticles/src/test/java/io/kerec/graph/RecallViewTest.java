@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecallViewTest {
-  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 300);
+  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 300);
   private RecallView view;
   private long ts = 1_000_000;
 
@@ -45,7 +45,8 @@ class RecallViewTest {
     List<Candidate> candidates = view.recall("alice", options, 10);
     assertThat(candidates).extracting(Candidate::itemId).containsExactly("S1", "S2", "S3");
     Candidate fresh = candidates.get(2);
-    assertThat(fresh.features()[Features.ITEM_IS_NEW]).isEqualTo(1f);
+    assertThat(fresh.features()[Features.ITEM_POPULARITY]).as("imputed from the saucer average")
+        .isEqualTo((float) Math.log1p(1.0));
     assertThat(fresh.baseScore()).isPositive();
     assertThat(fresh.because().triggerItemId()).isEqualTo("T1");
     assertThat(fresh.because().triggerEntity()).isEqualTo("teacup");
@@ -66,6 +67,39 @@ class RecallViewTest {
     Candidate cakeCase = candidates.stream().filter(c -> c.itemId().equals("K1")).findFirst().orElseThrow();
     assertThat(saucer.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 2);
     assertThat(cakeCase.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 3);
+  }
+
+  @Test
+  void alsoBoughtRecallsItemsOfTheSameBillsWithCosineFeatures() {
+    view.putItem(new ItemEntities("P1", "PAPER PLATES", 1.0, null, List.of("paper plate")));
+    view.putItem(new ItemEntities("P2", "PAPER CUPS", 1.0, null, List.of("paper cup")));
+    view.putItem(new ItemEntities("P3", "PAPER NAPKINS", 1.0, null, List.of("napkin")));
+    for (int i = 0; i < 4; i++) {
+      buy("u" + i, "P1", "party" + i);
+      buy("u" + i, "P2", "party" + i);
+    }
+    buy("u9", "P3", "party9");
+    buy("u9", "P1", "party9");
+    buy("bob", "P1", "bob1");
+    List<Candidate> candidates = view.recall("bob", options, 10);
+    assertThat(candidates).extracting(Candidate::itemId).startsWith("P2", "P3");
+    Candidate cups = candidates.get(0);
+    assertThat(cups.channel()).isEqualTo(RecallView.CHANNEL_ALSO_BOUGHT);
+    assertThat(cups.features()[Features.COOC_MAX]).isEqualTo((float) (4 / Math.sqrt(6 * 4)));
+    assertThat(cups.because().triggerItemId()).isEqualTo("P1");
+    assertThat(cups.because().entity()).isEqualTo("paper cup");
+  }
+
+  @Test
+  void sameEntityAndPopularChannelsAddCandidates() {
+    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 1, 300);
+    buy("carol", "S2", "c1");
+    List<Candidate> candidates = view.recall("carol", withPopular, 10);
+    assertThat(candidates).extracting(Candidate::itemId).contains("S1", "S3");
+    assertThat(candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow().channel())
+        .isEqualTo(RecallView.CHANNEL_SAME_ENTITY);
+    assertThat(candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow()
+        .features()[Features.SAME_ENTITY]).isPositive();
   }
 
   @Test

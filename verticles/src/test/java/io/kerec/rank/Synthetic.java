@@ -31,7 +31,7 @@ final class Synthetic {
       f[Features.ITEM_POPULARITY] = (float) Math.log1p(random.nextInt(1000));
       f[Features.ITEM_SHARE] = random.nextFloat();
       f[Features.ENTITY_POPULARITY] = (float) Math.log1p(random.nextInt(5000));
-      f[Features.ITEM_IS_NEW] = random.nextFloat() < 0.1f ? 1f : 0f;
+      f[Features.COOC_SCORE] = random.nextFloat();
       f[Features.PRICE] = (float) Math.log1p(random.nextFloat() * 200f);
       double z = f[Features.EDGE_WEIGHT] / 10.0 * f[Features.ITEM_SHARE];
       double p = 1.0 / (1.0 + Math.exp(-15.0 * (z - 0.45)));
