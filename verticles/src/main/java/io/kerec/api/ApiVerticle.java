@@ -50,7 +50,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    recommender = new Recommender(vertx, config.recall().maxCandidates());
+    recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots());
     live = new LiveHub(vertx, recommender, false);
     live.start();
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())

@@ -32,10 +32,15 @@ public final class Recommender {
 
   private final Vertx vertx;
   private final int maxCandidates;
+  private final int freshSlots;
 
-  public Recommender(Vertx vertx, int maxCandidates) {
+  /**
+   * @param freshSlots how many of the top-k may be taken by the best-ranked never-sold candidates
+   */
+  public Recommender(Vertx vertx, int maxCandidates, int freshSlots) {
     this.vertx = vertx;
     this.maxCandidates = maxCandidates;
+    this.freshSlots = freshSlots;
   }
 
   /** The user's top-k recommendations. */
@@ -49,7 +54,7 @@ public final class Recommender {
                 .map(items -> new Recommendations(request.userId(), items, true));
           }
           return rank(recall.candidates()).compose(ranked -> {
-            List<Recommendation> top = new ArrayList<>(ranked.subList(0, Math.min(request.k(), ranked.size())));
+            List<Recommendation> top = withFreshSlots(ranked, request.k());
             if (top.size() >= request.k()) {
               return Future.succeededFuture(new Recommendations(request.userId(), top, false));
             }
@@ -63,7 +68,26 @@ public final class Recommender {
         });
   }
 
-  private Future<List<Recommendation>> rank(List<Candidate> candidates) {
+  /**
+   * The top-k: items with sales history in the ranker's order, and up to {@code freshSlots} never-sold items in the
+   * last places. The ranker learns from purchases, which never-sold items have none of, so new items compete only
+   * among themselves, by the strength of the graph evidence that recalled them (their base score).
+   */
+  private List<Recommendation> withFreshSlots(List<Ranked> ranked, int k) {
+    List<Ranked> fresh = ranked.stream().filter(Ranked::fresh)
+        .sorted(Comparator.comparingDouble((Ranked r) -> -r.baseScore()).thenComparing(r -> r.recommendation().itemId()))
+        .limit(Math.min(freshSlots, k))
+        .toList();
+    List<Recommendation> out = new ArrayList<>(k);
+    ranked.stream().filter(r -> !r.fresh()).limit(k - fresh.size()).forEach(r -> out.add(r.recommendation()));
+    fresh.forEach(r -> out.add(r.recommendation()));
+    return out;
+  }
+
+  private record Ranked(Recommendation recommendation, boolean fresh, double baseScore) {
+  }
+
+  private Future<List<Ranked>> rank(List<Candidate> candidates) {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
@@ -74,12 +98,14 @@ public final class Recommender {
           return Future.succeededFuture(candidates.stream().mapToDouble(Candidate::baseScore).toArray());
         })
         .map(scores -> {
-          List<Recommendation> out = new ArrayList<>(candidates.size());
+          List<Ranked> out = new ArrayList<>(candidates.size());
           for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
-            out.add(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()));
+            out.add(new Ranked(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()),
+                c.fresh(), c.baseScore()));
           }
-          out.sort(Comparator.comparingDouble((Recommendation r) -> -r.score()).thenComparing(Recommendation::itemId));
+          out.sort(Comparator.comparingDouble((Ranked r) -> -r.recommendation().score())
+              .thenComparing(r -> r.recommendation().itemId()));
           return out;
         });
   }

@@ -67,6 +67,7 @@ public final class EvalReport {
   private final int coldUsers;
   private final List<Integer> ks;
   private final Map<String, Map<Integer, MethodMetrics>> methods = new TreeMap<>();
+  private final Map<String, Object> engine = new java.util.LinkedHashMap<>();
 
   /**
    * @param protocol  the protocol the cases were built with
@@ -137,6 +138,12 @@ public final class EvalReport {
     return ks;
   }
 
+  /** Facts about the engine's run (verdicts, training samples, model, timings), reported under "engine". */
+  public EvalReport engineFacts(Map<String, Object> facts) {
+    engine.putAll(facts);
+    return this;
+  }
+
   /** Method names, sorted. */
   public List<String> methods() {
     return List.copyOf(methods.keySet());
@@ -183,6 +190,9 @@ public final class EvalReport {
       values.put("warm_users", first.warmUsers());
       values.put("seconds", round(first.seconds(), 3));
       ms.set(e.getKey(), MAPPER.valueToTree(values));
+    }
+    if (!engine.isEmpty()) {
+      root.set("engine", MAPPER.valueToTree(engine));
     }
     return root;
   }
@@ -233,6 +243,10 @@ public final class EvalReport {
         }
         sb.append(" |\n");
       }
+    }
+    if (!engine.isEmpty()) {
+      sb.append("\n## Engine run\n\n");
+      engine.forEach((key, value) -> sb.append("- ").append(key).append(": ").append(value).append('\n'));
     }
     return sb.toString();
   }

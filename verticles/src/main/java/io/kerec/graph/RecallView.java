@@ -253,20 +253,41 @@ public final class RecallView {
   }
 
   /**
-   * Multi-channel recall from explicit history: {@code recentItems} most recent first, nothing in
-   * {@code exclude}. Each candidate keeps its strongest explanation.
+   * Multi-channel recall from explicit history: {@code recentItems} most recent first (weighted 1/(r+1) by
+   * position), nothing in {@code exclude}. Each candidate keeps its strongest explanation.
    */
   public List<Candidate> recall(List<String> recentItems, Set<String> exclude, RecallOptions options,
                                 int maxCandidates) {
-    return recall(recentItems, exclude, options, maxCandidates, -1);
+    List<Trigger> triggers = new ArrayList<>(recentItems.size());
+    for (int r = 0; r < recentItems.size(); r++) {
+      triggers.add(new Trigger(recentItems.get(r), 1.0 / (r + 1)));
+    }
+    return recall(triggers, exclude, options, maxCandidates, -1);
   }
 
-  private static List<String> recentItems(List<Line> lines, int end, int limit) {
-    LinkedHashMap<String, Boolean> recent = new LinkedHashMap<>();
+  /** A recall trigger: a recently bought item and its recency weight. */
+  private record Trigger(String itemId, double recency) {
+  }
+
+  /**
+   * The last {@code limit} distinct items before {@code end}, most recent first, weighted 1/(r+1) where r ranks
+   * bills by recency: all lines of one bill share a rank.
+   */
+  private static List<Trigger> recentItems(List<Line> lines, int end, int limit) {
+    LinkedHashMap<String, Double> recent = new LinkedHashMap<>();
+    int billRank = -1;
+    String bill = null;
     for (int i = end - 1; i >= 0 && recent.size() < limit; i--) {
-      recent.putIfAbsent(lines.get(i).itemId(), Boolean.TRUE);
+      Line line = lines.get(i);
+      if (!line.basketKey().equals(bill)) {
+        bill = line.basketKey();
+        billRank++;
+      }
+      recent.putIfAbsent(line.itemId(), 1.0 / (billRank + 1));
     }
-    return new ArrayList<>(recent.keySet());
+    List<Trigger> out = new ArrayList<>(recent.size());
+    recent.forEach((item, weight) -> out.add(new Trigger(item, weight)));
+    return out;
   }
 
   private static final class Accumulator {
@@ -294,16 +315,16 @@ public final class RecallView {
     }
   }
 
-  private List<Candidate> recall(List<String> recentItems, Set<String> exclude, RecallOptions options,
+  private List<Candidate> recall(List<Trigger> triggers, Set<String> exclude, RecallOptions options,
                                  int maxCandidates, int withoutBasket) {
     refreshPopularity();
     Map<String, Accumulator> acc = new HashMap<>();
-    for (int rank = 0; rank < recentItems.size(); rank++) {
-      ItemState trigger = items.get(recentItems.get(rank));
+    for (Trigger t : triggers) {
+      ItemState trigger = items.get(t.itemId());
       if (trigger == null) {
         continue;
       }
-      double recency = 1.0 / (rank + 1);
+      double recency = t.recency();
       complementChannel(trigger, recency, exclude, options, acc);
       alsoBoughtChannel(trigger, recency, exclude, options, acc, withoutBasket);
       sameEntityChannel(trigger, recency, exclude, options, acc);
@@ -397,10 +418,12 @@ public final class RecallView {
                                  Map<String, Accumulator> acc) {
     for (String name : trigger.entities) {
       EntityState entity = entities.get(name);
-      int taken = 0;
+      int popular = 0;
+      int fresh = 0;
       for (ItemState candidate : entity.itemsByPopularity()) {
-        if (taken++ >= options.itemsPerEntity()) {
-          break;
+        boolean isNew = candidate.purchases == 0;
+        if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
+          continue;
         }
         if (candidate == trigger || exclude.contains(candidate.itemId)) {
           continue;
@@ -449,7 +472,7 @@ public final class RecallView {
     if (a.because != null) {
       because = a.because;
     }
-    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because);
+    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because, a.item.purchases == 0);
   }
 
   /**
@@ -573,7 +596,7 @@ public final class RecallView {
       }
       EntityState main = item.entities.isEmpty() ? null : entities.get(item.mainEntity());
       out.add(new Candidate(item.itemId, item.title, CHANNEL_POPULAR, baseFeatures(item, main),
-          Math.log1p(item.purchases), null));
+          Math.log1p(item.purchases), null, item.purchases == 0));
     }
     return out;
   }
@@ -581,7 +604,8 @@ public final class RecallView {
   /**
    * Ranking samples rebuilt from purchase history: for up to {@code maxUsers} users with at least two bills,
    * recall from the purchases before their last bill (co-purchases counted without that bill) and label each
-   * candidate 1 if the last bill holds it. Users are sampled deterministically from {@code seed}.
+   * candidate 1 if the last bill holds it. Never-sold candidates are left out: they cannot be labelled (the ranker
+   * does not order them; see the recommender's fresh slots). Users are sampled deterministically from {@code seed}.
    */
   public TrainingSet trainingSet(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
     List<String> eligible = new ArrayList<>();
@@ -612,8 +636,20 @@ public final class RecallView {
         continue;
       }
       int lastBasket = basketIndex.getOrDefault(lines.get(lines.size() - 1).basketKey(), -1);
+      Map<String, Integer> labelBill = new HashMap<>();
+      for (int i = start; i < lines.size(); i++) {
+        labelBill.merge(lines.get(i).itemId(), 1, Integer::sum);
+      }
+      boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= latestTs - RECENT_WINDOW_MS;
       for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates,
           lastBasket)) {
+        if (c.fresh()) {
+          continue;
+        }
+        Integer own = labelBill.get(c.itemId());
+        if (own != null) {
+          withoutLabelBill(c.features(), items.get(c.itemId()), own, billIsRecent);
+        }
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
       }
@@ -623,6 +659,14 @@ public final class RecallView {
       y[i] = labels.get(i);
     }
     return new TrainingSet(features.toArray(float[][]::new), y);
+  }
+
+  /** Sales features as they were before the label bill, so that positives do not carry their own purchase. */
+  private static void withoutLabelBill(float[] f, ItemState item, int lines, boolean recent) {
+    f[Features.ITEM_POPULARITY] = (float) Math.log1p(Math.max(0, item.purchases - lines));
+    if (recent) {
+      f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, item.recentPurchases - lines));
+    }
   }
 
   private static int lastBillStart(List<Line> lines) {
