@@ -33,8 +33,14 @@ public final class Features {
   public static final int SAME_ENTITY = 11;
   /** log1p(purchases of the item in the last 30 days of the data seen). */
   public static final int RECENT_POPULARITY = 12;
+  /** COOC_SCORE relative to the largest among this user's candidates (1 = this user's strongest), 0..1. */
+  public static final int COOC_RELATIVE = 13;
+  /** COMPLEMENT_SCORE relative to the largest among this user's candidates, 0..1. */
+  public static final int COMPLEMENT_RELATIVE = 14;
+  /** SAME_ENTITY relative to the largest among this user's candidates, 0..1. */
+  public static final int SAME_ENTITY_RELATIVE = 15;
   /** Number of features. */
-  public static final int SIZE = 13;
+  public static final int SIZE = 16;
 
   private Features() {
   }

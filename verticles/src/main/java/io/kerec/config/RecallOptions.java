@@ -10,7 +10,7 @@ package io.kerec.config;
 public record RecallOptions(int historyItems, int complementsPerEntity, int itemsPerEntity, int newItemsPerEntity,
                             int alsoBoughtPerItem, int popularCandidates, int maxCandidates) {
   static RecallOptions defaults() {
-    return new RecallOptions(20, 20, 30, 10, 50, 20, 300);
+    return new RecallOptions(20, 20, 30, 10, 200, 20, 500);
   }
 
   void validate() {

@@ -346,8 +346,24 @@ public final class RecallView {
     for (Accumulator a : acc.values()) {
       candidates.add(candidate(a));
     }
+    relativeToStrongest(candidates, Features.COOC_SCORE, Features.COOC_RELATIVE);
+    relativeToStrongest(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE);
+    relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
     return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
+  }
+
+  /** Sets {@code to} to {@code from} divided by its largest value among one user's candidates. */
+  private static void relativeToStrongest(List<Candidate> candidates, int from, int to) {
+    float max = 0;
+    for (Candidate c : candidates) {
+      max = Math.max(max, c.features()[from]);
+    }
+    if (max > 0) {
+      for (Candidate c : candidates) {
+        c.features()[to] = c.features()[from] / max;
+      }
+    }
   }
 
   private void complementChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
