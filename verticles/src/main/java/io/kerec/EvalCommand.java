@@ -52,6 +52,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "2011-09-01",
         description = "First day (UTC) of the test period. Default: ${DEFAULT-VALUE}.")
     LocalDate split;
+    @Option(names = "--until", description = "First day (UTC) no longer read (default: the end of the file), so that"
+        + " a validation split can be cut inside a training period.")
+    LocalDate until;
   }
 
   static final class TwoFiles {
@@ -69,6 +72,9 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--out", defaultValue = "out/eval", description = "Report folder. Default: ${DEFAULT-VALUE}.")
   Path out;
+
+  @Option(names = "--conf", description = "Engine configuration to evaluate (default: the bundled embedded one).")
+  Path conf;
 
   @Option(names = "--work", description = "Data directory for the throw-away engine (default: a temporary one).")
   Path work;
@@ -89,9 +95,17 @@ public final class EvalCommand implements Callable<Integer> {
     String testName;
     if (input.oneFile != null) {
       Dataset all = Datasets.read(input.oneFile.transactions);
+      LocalDate until = input.oneFile.until;
+      if (until != null) {
+        if (!until.isAfter(input.oneFile.split)) {
+          System.err.println("kerec eval: --until must be after --split");
+          return 2;
+        }
+        all = all.splitAt(until.atStartOfDay(ZoneOffset.UTC).toInstant()).train();
+      }
       split = all.splitAt(input.oneFile.split.atStartOfDay(ZoneOffset.UTC).toInstant());
       trainName = input.oneFile.transactions + " < " + input.oneFile.split;
-      testName = input.oneFile.transactions + " >= " + input.oneFile.split;
+      testName = input.oneFile.transactions + " >= " + input.oneFile.split + (until == null ? "" : ", < " + until);
     } else {
       Dataset train = Datasets.read(input.twoFiles.train);
       Dataset test = Datasets.read(input.twoFiles.test);
@@ -111,7 +125,7 @@ public final class EvalCommand implements Callable<Integer> {
       report.addAll(BaselineRunner.evaluate(Baselines.create(name), split.train().purchases(), catalog, cases, ks));
     }
     Path dataDir = work != null ? work : Files.createTempDirectory("kerec-eval");
-    EngineEvaluation engine = new EngineEvaluation(EngineUnderTest.config(dataDir), !noProgress);
+    EngineEvaluation engine = new EngineEvaluation(EngineUnderTest.config(conf, dataDir), !noProgress);
     try {
       report.addAll(engine.evaluate(split, catalog, cases, ks));
     } finally {

@@ -39,8 +39,14 @@ public final class Features {
   public static final int COMPLEMENT_RELATIVE = 14;
   /** SAME_ENTITY relative to the largest among this user's candidates, 0..1. */
   public static final int SAME_ENTITY_RELATIVE = 15;
+  /** Customers who bought it also bought: Σ over recent items of recency · cosine similarity over customers. */
+  public static final int KNN_SCORE = 16;
+  /** Largest cosine similarity over customers with any recent item. */
+  public static final int KNN_MAX = 17;
+  /** KNN_SCORE relative to the largest among this user's candidates, 0..1. */
+  public static final int KNN_RELATIVE = 18;
   /** Number of features. */
-  public static final int SIZE = 16;
+  public static final int SIZE = 19;
 
   private Features() {
   }

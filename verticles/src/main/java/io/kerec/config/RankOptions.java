@@ -4,14 +4,15 @@ package io.kerec.config;
  * Rank: DJL device ({@code auto} picks a GPU when present), micro-batching (largest batch, longest wait), and
  * training of the E-E-I model from purchase history: unless {@code autoTrain} is off (then only on request at
  * {@code kerec.rank.train}), trained at start and retrained after every {@code retrainEveryPurchases} new
- * purchases once at least {@code minPositives} positive samples exist. {@code freshSlots}: how many of a user's top-k
+ * purchases once at least {@code minPositives} positive samples exist, on up to {@code trainingUsers} users and their
+ * {@code trainingCandidates} strongest candidates by graph score (the hard negatives that decide the top-k). {@code freshSlots}: how many of a user's top-k
  * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
  * items are recommended from day one through their entities even before anyone buys them.
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
-                          int minPositives, int trainingUsers, int epochs, int freshSlots) {
+                          int minPositives, int trainingUsers, int trainingCandidates, int epochs, int freshSlots) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 4, 1);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, 1);
   }
 
   void validate() {
@@ -21,6 +22,7 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
     Require.range("rank.retrainEveryPurchases", retrainEveryPurchases, 1, Integer.MAX_VALUE);
     Require.range("rank.minPositives", minPositives, 1, Integer.MAX_VALUE);
     Require.range("rank.trainingUsers", trainingUsers, 1, Integer.MAX_VALUE);
+    Require.range("rank.trainingCandidates", trainingCandidates, 1, 100_000);
     Require.range("rank.epochs", epochs, 1, 1000);
     Require.range("rank.freshSlots", freshSlots, 0, 1000);
   }

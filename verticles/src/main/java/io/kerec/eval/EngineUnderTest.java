@@ -55,14 +55,22 @@ public final class EngineUnderTest implements AutoCloseable {
     this.engine = engine;
   }
 
-  /** Evaluation settings over the defaults: no timers, CPU, loopback on a random port. */
+  /** Evaluation settings over the defaults: no timers, loopback on a random port. */
   public static KerecConfig config(Path dataDir) {
+    return config(null, dataDir);
+  }
+
+  /**
+   * Evaluation settings over a configuration file ({@code null}: the bundled default): the engine's own recall,
+   * judge and rank settings, with timers off, the data directory given and loopback on a random port.
+   */
+  public static KerecConfig config(Path confFile, Path dataDir) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", dataDir.toString());
     o.putObject("http").put("host", "127.0.0.1").put("port", 0);
     o.putObject("judge").put("autoRun", false);
     o.putObject("rank").put("autoTrain", false);
-    return ConfigLoader.load(null, Map.of(), o);
+    return ConfigLoader.load(confFile, Map.of(), o);
   }
 
   /** Starts an engine with the given configuration (which should switch judge and rank timers off). */

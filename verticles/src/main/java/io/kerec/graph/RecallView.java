@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import io.kerec.graph.CoOccurrence.IntList;
+import io.kerec.graph.CoOccurrence.Neighbour;
 
 /**
  * In-memory view of what recall needs: items and their entities, complementary edges by weight, bills (for
@@ -38,6 +40,8 @@ public final class RecallView {
   public static final String CHANNEL_COMPLEMENT = "complement";
   /** Co-purchase channel: items bought in the same bills as the user's recent items. */
   public static final String CHANNEL_ALSO_BOUGHT = "also-bought";
+  /** Customers who bought the user's items also bought: item-KNN over customers. */
+  public static final String CHANNEL_SIMILAR_CUSTOMERS = "similar-customers";
   /** Repeat needs: other items of the entities the user bought. */
   public static final String CHANNEL_SAME_ENTITY = "same-entity";
   /** Popular and recently popular items. */
@@ -50,8 +54,8 @@ public final class RecallView {
   private final List<ItemState> itemsByIndex = new ArrayList<>();
   private final Map<String, EntityState> entities = new HashMap<>();
   private final Map<String, UserState> users = new HashMap<>();
-  private final Map<String, Integer> basketIndex = new HashMap<>();
-  private final List<IntList> basketItems = new ArrayList<>();
+  private final CoOccurrence bills = new CoOccurrence();
+  private final CoOccurrence buyers = new CoOccurrence();
   private final IntList purchaseItems = new IntList();
   private long[] purchaseTimes = new long[1024];
   private List<ItemState> byPopularity = List.of();
@@ -62,7 +66,6 @@ public final class RecallView {
   private long latestTs = Long.MIN_VALUE;
   private long purchases;
   private long complementEdges;
-  private int[] scratch = new int[0];
 
   private static final class ItemState {
     final String itemId;
@@ -73,9 +76,6 @@ public final class RecallView {
     List<String> entities = List.of();
     long purchases;
     long recentPurchases;
-    final IntList baskets = new IntList();
-    List<Neighbour> neighbours;
-    int neighboursAtBaskets = -1;
 
     ItemState(String itemId, int index) {
       this.itemId = itemId;
@@ -87,8 +87,6 @@ public final class RecallView {
     }
   }
 
-  private record Neighbour(ItemState item, double cosine) {
-  }
 
   private static final class EntityState {
     final String name;
@@ -96,6 +94,7 @@ public final class RecallView {
     final List<ComplementView> complements = new ArrayList<>();
     long purchases;
     long recentPurchases;
+    double repeatRate;
     boolean itemsDirty;
 
     EntityState(String name) {
@@ -117,28 +116,6 @@ public final class RecallView {
   private static final class UserState {
     final List<Line> lines = new ArrayList<>();
     final Set<String> bought = new HashSet<>();
-  }
-
-  /** A growable list of ints. */
-  private static final class IntList {
-    int[] values = new int[4];
-    int size;
-
-    void add(int v) {
-      if (size == values.length) {
-        values = Arrays.copyOf(values, size * 2);
-      }
-      values[size++] = v;
-    }
-
-    boolean contains(int v) {
-      for (int i = 0; i < size; i++) {
-        if (values[i] == v) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 
   /** Adds or replaces an item and its entities. */
@@ -182,15 +159,8 @@ public final class RecallView {
       entity.purchases++;
       entity.itemsDirty = true;
     }
-    int basket = basketIndex.computeIfAbsent(purchase.basketKey(), k -> {
-      basketItems.add(new IntList());
-      return basketItems.size() - 1;
-    });
-    IntList lines = basketItems.get(basket);
-    if (!lines.contains(item.index)) {
-      lines.add(item.index);
-      item.baskets.add(basket);
-    }
+    bills.add(purchase.basketKey(), item.index);
+    buyers.add(purchase.userId(), item.index);
     UserState user = users.computeIfAbsent(purchase.userId(), u -> new UserState());
     user.lines.add(new Line(purchase.itemId(), purchase.basketKey(), purchase.tsMillis()));
     user.bought.add(purchase.itemId());
@@ -249,7 +219,7 @@ public final class RecallView {
       return List.of();
     }
     return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.bought, options,
-        maxCandidates, -1);
+        maxCandidates, -1, null);
   }
 
   /**
@@ -262,7 +232,7 @@ public final class RecallView {
     for (int r = 0; r < recentItems.size(); r++) {
       triggers.add(new Trigger(recentItems.get(r), 1.0 / (r + 1)));
     }
-    return recall(triggers, exclude, options, maxCandidates, -1);
+    return recall(triggers, exclude, options, maxCandidates, -1, null);
   }
 
   /** A recall trigger: a recently bought item and its recency weight. */
@@ -306,6 +276,10 @@ public final class RecallView {
     double coocMax;
     double bestCooc = -1;
     Because coocBecause;
+    double knn;
+    double knnMax;
+    double bestKnn = -1;
+    Because knnBecause;
     double sameEntity;
     String lastSameTrigger;
     Because sameBecause;
@@ -316,7 +290,7 @@ public final class RecallView {
   }
 
   private List<Candidate> recall(List<Trigger> triggers, Set<String> exclude, RecallOptions options,
-                                 int maxCandidates, int withoutBasket) {
+                                 int maxCandidates, int withoutBill, Set<String> withoutCustomer) {
     refreshPopularity();
     Map<String, Accumulator> acc = new HashMap<>();
     for (Trigger t : triggers) {
@@ -326,7 +300,8 @@ public final class RecallView {
       }
       double recency = t.recency();
       complementChannel(trigger, recency, exclude, options, acc);
-      alsoBoughtChannel(trigger, recency, exclude, options, acc, withoutBasket);
+      alsoBoughtChannel(trigger, recency, exclude, options, acc, withoutBill);
+      similarCustomersChannel(trigger, recency, exclude, options, acc, withoutCustomer);
       sameEntityChannel(trigger, recency, exclude, options, acc);
     }
     int popular = 0;
@@ -344,11 +319,12 @@ public final class RecallView {
     }
     List<Candidate> candidates = new ArrayList<>(acc.size());
     for (Accumulator a : acc.values()) {
-      candidates.add(candidate(a));
+      candidates.add(candidate(a, options.newItemMaxSales()));
     }
     relativeToStrongest(candidates, Features.COOC_SCORE, Features.COOC_RELATIVE);
     relativeToStrongest(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE);
     relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
+    relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
     return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
   }
@@ -379,7 +355,7 @@ public final class RecallView {
         int popular = 0;
         int fresh = 0;
         for (ItemState candidate : target.itemsByPopularity()) {
-          boolean isNew = candidate.purchases == 0;
+          boolean isNew = candidate.purchases <= options.newItemMaxSales();
           if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
             continue;
           }
@@ -411,33 +387,83 @@ public final class RecallView {
   }
 
   private void alsoBoughtChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
-                                 Map<String, Accumulator> acc, int withoutBasket) {
+                                 Map<String, Accumulator> acc, int withoutBill) {
     if (options.alsoBoughtPerItem() == 0) {
       return;
     }
-    for (Neighbour n : neighbours(trigger, options.alsoBoughtPerItem(), withoutBasket)) {
-      if (exclude.contains(n.item.itemId)) {
+    for (Neighbour n : bills.neighbours(trigger.index, options.alsoBoughtPerItem(), withoutBill, byItemId)) {
+      ItemState item = itemsByIndex.get(n.item());
+      if (exclude.contains(item.itemId)) {
         continue;
       }
-      Accumulator a = acc.computeIfAbsent(n.item.itemId, id -> new Accumulator(n.item));
-      double path = recency * n.cosine;
+      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      double path = recency * n.cosine();
       a.cooc += path;
-      a.coocMax = Math.max(a.coocMax, n.cosine);
+      a.coocMax = Math.max(a.coocMax, n.cosine());
       if (path > a.bestCooc) {
         a.bestCooc = path;
-        a.coocBecause = new Because(trigger.itemId, trigger.mainEntity(), n.item.mainEntity(), n.cosine);
+        a.coocBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), n.cosine());
       }
     }
   }
+
+  /**
+   * Item-KNN over customers. {@code withoutCustomer}, when given, is everything one customer bought: their own row
+   * is taken out of every similarity (for training samples, whose labels would otherwise explain themselves).
+   */
+  private void similarCustomersChannel(ItemState trigger, double recency, Set<String> exclude,
+                                       RecallOptions options, Map<String, Accumulator> acc,
+                                       Set<String> withoutCustomer) {
+    if (options.similarCustomersPerItem() == 0) {
+      return;
+    }
+    for (Neighbour n : buyers.neighbours(trigger.index, options.similarCustomersPerItem(), -1, byItemId)) {
+      ItemState item = itemsByIndex.get(n.item());
+      if (exclude.contains(item.itemId)) {
+        continue;
+      }
+      double cosine = withoutCustomer == null ? n.cosine()
+          : withoutOneCustomer(n.cosine(), buyers.groups(trigger.index), buyers.groups(n.item()),
+              withoutCustomer.contains(item.itemId));
+      if (cosine <= 0) {
+        continue;
+      }
+      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      double path = recency * cosine;
+      a.knn += path;
+      a.knnMax = Math.max(a.knnMax, cosine);
+      if (path > a.bestKnn) {
+        a.bestKnn = path;
+        a.knnBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), cosine);
+      }
+    }
+  }
+
+  /**
+   * The cosine of two items over customers once one customer who bought the first is taken out:
+   * co-buyers and both counts drop by one when that customer also bought the second.
+   */
+  private static double withoutOneCustomer(double cosine, int first, int second, boolean boughtSecond) {
+    double co = Math.round(cosine * Math.sqrt((double) first * second));
+    int firstAfter = first - 1;
+    int secondAfter = boughtSecond ? second - 1 : second;
+    double coAfter = boughtSecond ? co - 1 : co;
+    return firstAfter <= 0 || secondAfter <= 0 ? 0 : coAfter / Math.sqrt((double) firstAfter * secondAfter);
+  }
+
+  private final Comparator<Neighbour> byItemId = Comparator.comparing(n -> itemsByIndex.get(n.item()).itemId);
 
   private void sameEntityChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
                                  Map<String, Accumulator> acc) {
     for (String name : trigger.entities) {
       EntityState entity = entities.get(name);
+      if (entity.repeatRate <= 0) {
+        continue;
+      }
       int popular = 0;
       int fresh = 0;
       for (ItemState candidate : entity.itemsByPopularity()) {
-        boolean isNew = candidate.purchases == 0;
+        boolean isNew = candidate.purchases <= options.newItemMaxSales();
         if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
           continue;
         }
@@ -447,7 +473,7 @@ public final class RecallView {
         Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
         if (!trigger.itemId.equals(a.lastSameTrigger)) {
           a.lastSameTrigger = trigger.itemId;
-          a.sameEntity += recency * share(candidate, entity);
+          a.sameEntity += recency * share(candidate, entity) * entity.repeatRate;
           if (a.sameBecause == null) {
             a.sameBecause = new Because(trigger.itemId, name, name, 1.0);
           }
@@ -456,7 +482,7 @@ public final class RecallView {
     }
   }
 
-  private Candidate candidate(Accumulator a) {
+  private Candidate candidate(Accumulator a, int newItemMaxSales) {
     EntityState main = a.target != null ? a.target
         : a.item.entities.isEmpty() ? null : entities.get(a.item.mainEntity());
     float[] f = baseFeatures(a.item, main);
@@ -469,15 +495,20 @@ public final class RecallView {
     f[Features.COOC_SCORE] = (float) a.cooc;
     f[Features.COOC_MAX] = (float) a.coocMax;
     f[Features.SAME_ENTITY] = (float) a.sameEntity;
-    double base = complement + a.cooc + 0.3 * a.sameEntity + 1e-4 * f[Features.ITEM_POPULARITY];
+    f[Features.KNN_SCORE] = (float) a.knn;
+    f[Features.KNN_MAX] = (float) a.knnMax;
+    double base = complement + a.cooc + a.knn + 0.3 * a.sameEntity + 1e-4 * f[Features.ITEM_POPULARITY];
     String channel;
     Because because;
     if (complement > 0 && complement >= a.cooc && complement >= a.sameEntity) {
       channel = CHANNEL_COMPLEMENT;
       because = a.because;
-    } else if (a.cooc > 0 && a.cooc >= a.sameEntity) {
+    } else if (a.cooc > 0 && a.cooc >= a.sameEntity && a.cooc >= a.knn) {
       channel = CHANNEL_ALSO_BOUGHT;
       because = a.coocBecause;
+    } else if (a.knn > 0 && a.knn >= a.sameEntity) {
+      channel = CHANNEL_SIMILAR_CUSTOMERS;
+      because = a.knnBecause;
     } else if (a.sameEntity > 0) {
       channel = CHANNEL_SAME_ENTITY;
       because = a.sameBecause;
@@ -488,54 +519,8 @@ public final class RecallView {
     if (a.because != null) {
       because = a.because;
     }
-    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because, a.item.purchases == 0);
-  }
-
-  /**
-   * Items most often in the same bills as {@code item}, by cosine over bills (co-bills / √(bills_i · bills_j)).
-   * Cached per item until the item appears in a new bill; {@code withoutBasket} ≥ 0 recomputes without that bill.
-   */
-  private List<Neighbour> neighbours(ItemState item, int n, int withoutBasket) {
-    boolean cached = withoutBasket < 0 || !item.baskets.contains(withoutBasket);
-    if (cached && item.neighbours != null && item.neighboursAtBaskets == item.baskets.size) {
-      return item.neighbours;
-    }
-    if (scratch.length < itemsByIndex.size()) {
-      scratch = new int[itemsByIndex.size() * 2];
-    }
-    IntList touched = new IntList();
-    int own = 0;
-    for (int b = 0; b < item.baskets.size; b++) {
-      int basket = item.baskets.values[b];
-      if (basket == withoutBasket) {
-        continue;
-      }
-      own++;
-      IntList lines = basketItems.get(basket);
-      for (int j = 0; j < lines.size; j++) {
-        int other = lines.values[j];
-        if (other != item.index && scratch[other]++ == 0) {
-          touched.add(other);
-        }
-      }
-    }
-    List<Neighbour> all = new ArrayList<>(touched.size);
-    for (int t = 0; t < touched.size; t++) {
-      ItemState other = itemsByIndex.get(touched.values[t]);
-      int co = scratch[other.index];
-      scratch[other.index] = 0;
-      int otherBaskets = other.baskets.size - (withoutBasket >= 0 && other.baskets.contains(withoutBasket) ? 1 : 0);
-      if (own > 0 && otherBaskets > 0) {
-        all.add(new Neighbour(other, co / Math.sqrt((double) own * otherBaskets)));
-      }
-    }
-    all.sort(Comparator.comparingDouble((Neighbour x) -> -x.cosine).thenComparing(x -> x.item.itemId));
-    List<Neighbour> top = List.copyOf(all.subList(0, Math.min(n, all.size())));
-    if (cached) {
-      item.neighbours = top;
-      item.neighboursAtBaskets = item.baskets.size;
-    }
-    return top;
+    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because,
+        a.item.purchases <= newItemMaxSales);
   }
 
   private float[] baseFeatures(ItemState item, EntityState entity) {
@@ -588,6 +573,7 @@ public final class RecallView {
       recent.removeIf(i -> i.recentPurchases == 0);
       recent.sort(Comparator.comparingLong((ItemState i) -> -i.recentPurchases).thenComparing(i -> i.itemId));
       byRecentPopularity = recent;
+      refreshRepeatRates();
       recentComputed = true;
       purchasesSinceRecent = 0;
     }
@@ -595,6 +581,36 @@ public final class RecallView {
     sorted.sort(Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId));
     byPopularity = sorted;
     popularityDirty = false;
+  }
+
+  /**
+   * For each entity, the share of its buyers who bought two or more distinct items of it: how much it is a repeat
+   * need (t-light holders in every colour) rather than a one-off whose other items are substitutes (a tent).
+   * Smoothed towards zero by one buyer, so an entity nobody has bought twice recalls no more of itself.
+   */
+  private void refreshRepeatRates() {
+    Map<String, int[]> buyersAndRepeaters = new HashMap<>();
+    Map<String, Integer> distinct = new HashMap<>();
+    for (UserState user : users.values()) {
+      distinct.clear();
+      for (String itemId : user.bought) {
+        ItemState item = items.get(itemId);
+        if (item != null) {
+          item.entities.forEach(e -> distinct.merge(e, 1, Integer::sum));
+        }
+      }
+      distinct.forEach((entity, n) -> {
+        int[] counts = buyersAndRepeaters.computeIfAbsent(entity, e -> new int[2]);
+        counts[0]++;
+        if (n >= 2) {
+          counts[1]++;
+        }
+      });
+    }
+    for (EntityState entity : entities.values()) {
+      int[] counts = buyersAndRepeaters.get(entity.name);
+      entity.repeatRate = counts == null ? 0 : counts[1] / (counts[0] + 1.0);
+    }
   }
 
   /** The k most sold items not bought by the user (any user when null) and not in {@code alsoExclude}. */
@@ -651,14 +667,14 @@ public final class RecallView {
       if (targets.isEmpty()) {
         continue;
       }
-      int lastBasket = basketIndex.getOrDefault(lines.get(lines.size() - 1).basketKey(), -1);
+      int lastBill = bills.group(lines.get(lines.size() - 1).basketKey());
       Map<String, Integer> labelBill = new HashMap<>();
       for (int i = start; i < lines.size(); i++) {
         labelBill.merge(lines.get(i).itemId(), 1, Integer::sum);
       }
       boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= latestTs - RECENT_WINDOW_MS;
       for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates,
-          lastBasket)) {
+          lastBill, users.get(userId).bought)) {
         if (c.fresh()) {
           continue;
         }
@@ -697,6 +713,6 @@ public final class RecallView {
   /** Counts for health and metrics. */
   public Map<String, Long> counts() {
     return Map.of("items", (long) items.size(), "entities", (long) entities.size(), "users", (long) users.size(),
-        "purchases", purchases, "complements", complementEdges, "bills", (long) basketItems.size());
+        "purchases", purchases, "complements", complementEdges, "bills", (long) bills.size());
   }
 }

@@ -34,7 +34,8 @@ class ConfigLoaderTest {
     assertThat(config.http().port()).isEqualTo(9002);
     assertThat(config.http().host()).isEqualTo("0.0.0.0");
     assertThat(config.recall().historyItems()).isEqualTo(5);
-    assertThat(config.recall().maxCandidates()).isEqualTo(300);
+    assertThat(config.recall().maxCandidates()).as("not in the file: the default")
+        .isEqualTo(RecallOptions.defaults().maxCandidates());
     assertThat(config.dataDir()).isEqualTo("/tmp/x");
   }
 

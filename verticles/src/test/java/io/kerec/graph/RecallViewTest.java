@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecallViewTest {
-  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 300);
+  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 300, 0);
   private RecallView view;
   private long ts = 1_000_000;
 
@@ -65,8 +65,9 @@ class RecallViewTest {
     assertThat(candidates).extracting(Candidate::itemId).doesNotContain("S2", "T1", "C1");
     Candidate saucer = candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow();
     Candidate cakeCase = candidates.stream().filter(c -> c.itemId().equals("K1")).findFirst().orElseThrow();
-    assertThat(saucer.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 2);
-    assertThat(cakeCase.features()[Features.TRIGGER_RECENCY]).isEqualTo(1f / 3);
+    assertThat(saucer.features()[Features.TRIGGER_RECENCY]).as("the teacup is in the latest bill").isEqualTo(1f);
+    assertThat(cakeCase.features()[Features.TRIGGER_RECENCY]).as("the cake stand one bill earlier")
+        .isEqualTo(1f / 2);
   }
 
   @Test
@@ -91,8 +92,30 @@ class RecallViewTest {
   }
 
   @Test
+  void similarCustomersRecallsWhatTheSameCustomersBoughtInOtherBillsOnlyWhenSwitchedOn() {
+    view.putItem(new ItemEntities("G1", "GARDEN GLOVES", 1.0, null, List.of("glove")));
+    view.putItem(new ItemEntities("G2", "SEED TRAY", 1.0, null, List.of("seed tray")));
+    for (int i = 0; i < 3; i++) {
+      buy("d" + i, "G1", "spring" + i);
+      buy("d" + i, "G2", "summer" + i);
+    }
+    buy("eve", "G1", "eve1");
+    assertThat(view.recall("eve", options, 10)).extracting(Candidate::itemId).doesNotContain("G2");
+
+    RecallOptions withKnn = new RecallOptions(20, 20, 30, 10, 50, 50, 0, 300, 0);
+    Candidate tray = view.recall("eve", withKnn, 10).stream().filter(c -> c.itemId().equals("G2")).findFirst()
+        .orElseThrow();
+    assertThat(tray.channel()).isEqualTo(RecallView.CHANNEL_SIMILAR_CUSTOMERS);
+    assertThat(tray.features()[Features.KNN_MAX]).isEqualTo((float) (3 / Math.sqrt(4 * 3)));
+    assertThat(tray.features()[Features.COOC_SCORE]).isZero();
+    assertThat(tray.because().triggerItemId()).isEqualTo("G1");
+  }
+
+  @Test
   void sameEntityAndPopularChannelsAddCandidates() {
-    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 1, 300);
+    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 300, 0);
+    buy("zoe", "S1", "z1");
+    buy("zoe", "S2", "z2");
     buy("carol", "S2", "c1");
     List<Candidate> candidates = view.recall("carol", withPopular, 10);
     assertThat(candidates).extracting(Candidate::itemId).contains("S1", "S3");
@@ -100,6 +123,22 @@ class RecallViewTest {
         .isEqualTo(RecallView.CHANNEL_SAME_ENTITY);
     assertThat(candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow()
         .features()[Features.SAME_ENTITY]).isPositive();
+  }
+
+  @Test
+  void sameEntityRecallsOnlyEntitiesThatBuyersRepeat() {
+    buy("carol", "S2", "c1");
+    assertThat(view.recall("carol", options, 10)).as("nobody has bought two saucers: the others are substitutes")
+        .extracting(Candidate::itemId).doesNotContain("S1", "S3");
+
+    catalog();
+    buy("zoe", "S1", "z1");
+    buy("zoe", "S2", "z2");
+    buy("carol", "S2", "c1");
+    Candidate saucer = view.recall("carol", options, 10).stream().filter(c -> c.itemId().equals("S1"))
+        .findFirst().orElseThrow();
+    assertThat(saucer.features()[Features.SAME_ENTITY]).as("one of the four saucer buyers bought two")
+        .isGreaterThan(0f);
   }
 
   @Test
