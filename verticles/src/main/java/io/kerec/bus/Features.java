@@ -45,8 +45,12 @@ public final class Features {
   public static final int KNN_MAX = 17;
   /** KNN_SCORE relative to the largest among this user's candidates, 0..1. */
   public static final int KNN_RELATIVE = 18;
+  /** New items only: Σ over recent items of recency · TF-IDF cosine of the titles. */
+  public static final int TITLE_SIMILARITY = 19;
+  /** TITLE_SIMILARITY relative to the largest among this user's candidates, 0..1. */
+  public static final int TITLE_RELATIVE = 20;
   /** Number of features. */
-  public static final int SIZE = 19;
+  public static final int SIZE = 21;
 
   private Features() {
   }

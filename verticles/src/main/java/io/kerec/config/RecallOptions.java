@@ -5,15 +5,16 @@ package io.kerec.config;
  * channel, how many complements per entity and items per complementary entity are followed (never-sold items of
  * an entity are always followed, up to {@code newItemsPerEntity}); for the "also bought" channel, how many
  * co-purchased neighbours per item; for the "similar customers" channel (item-KNN over customers, 0 = off),
- * how many neighbours per item; how many popular and recently popular items join as candidates; and the
+ * how many neighbours per item; for the "similar title" cold-start channel, how many new items per recent item
+ * (most similar titles first, 0 = off); how many popular and recently popular items join as candidates; and the
  * candidate cap handed to rank. An item counts as new while it has sold at most {@code newItemMaxSales} times: it is
  * followed through its entity like a never-sold item and may take one of rank's fresh slots.
  */
 public record RecallOptions(int historyItems, int complementsPerEntity, int itemsPerEntity, int newItemsPerEntity,
-                            int alsoBoughtPerItem, int similarCustomersPerItem, int popularCandidates, int maxCandidates,
-                            int newItemMaxSales) {
+                            int alsoBoughtPerItem, int similarCustomersPerItem, int similarTitlesPerItem,
+                            int popularCandidates, int maxCandidates, int newItemMaxSales) {
   static RecallOptions defaults() {
-    return new RecallOptions(20, 20, 30, 10, 200, 0, 20, 500, 0);
+    return new RecallOptions(20, 20, 30, 10, 200, 0, 20, 20, 500, 0);
   }
 
   void validate() {
@@ -23,6 +24,7 @@ public record RecallOptions(int historyItems, int complementsPerEntity, int item
     Require.range("recall.newItemsPerEntity", newItemsPerEntity, 0, 10_000);
     Require.range("recall.alsoBoughtPerItem", alsoBoughtPerItem, 0, 10_000);
     Require.range("recall.similarCustomersPerItem", similarCustomersPerItem, 0, 10_000);
+    Require.range("recall.similarTitlesPerItem", similarTitlesPerItem, 0, 10_000);
     Require.range("recall.popularCandidates", popularCandidates, 0, 10_000);
     Require.range("recall.maxCandidates", maxCandidates, 1, 100_000);
     Require.range("recall.newItemMaxSales", newItemMaxSales, 0, 1000);

@@ -42,6 +42,8 @@ public final class RecallView {
   public static final String CHANNEL_ALSO_BOUGHT = "also-bought";
   /** Customers who bought the user's items also bought: item-KNN over customers. */
   public static final String CHANNEL_SIMILAR_CUSTOMERS = "similar-customers";
+  /** New items whose titles share informative words (product line, theme) with the user's recent items. */
+  public static final String CHANNEL_SIMILAR_TITLE = "similar-title";
   /** Repeat needs: other items of the entities the user bought. */
   public static final String CHANNEL_SAME_ENTITY = "same-entity";
   /** Popular and recently popular items. */
@@ -56,6 +58,7 @@ public final class RecallView {
   private final Map<String, UserState> users = new HashMap<>();
   private final CoOccurrence bills = new CoOccurrence();
   private final CoOccurrence buyers = new CoOccurrence();
+  private final TitleIndex titles = new TitleIndex();
   private final IntList purchaseItems = new IntList();
   private long[] purchaseTimes = new long[1024];
   private List<ItemState> byPopularity = List.of();
@@ -134,6 +137,7 @@ public final class RecallView {
       }
     }
     state.title = item.title();
+    titles.put(state.index, item.title());
     state.price = item.price();
     state.category = item.category();
     state.entities = List.copyOf(item.entities());
@@ -219,7 +223,7 @@ public final class RecallView {
       return List.of();
     }
     return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.bought, options,
-        maxCandidates, -1, null);
+        maxCandidates, -1, null, true);
   }
 
   /**
@@ -232,7 +236,7 @@ public final class RecallView {
     for (int r = 0; r < recentItems.size(); r++) {
       triggers.add(new Trigger(recentItems.get(r), 1.0 / (r + 1)));
     }
-    return recall(triggers, exclude, options, maxCandidates, -1, null);
+    return recall(triggers, exclude, options, maxCandidates, -1, null, true);
   }
 
   /** A recall trigger: a recently bought item and its recency weight. */
@@ -280,6 +284,9 @@ public final class RecallView {
     double knnMax;
     double bestKnn = -1;
     Because knnBecause;
+    double title;
+    double bestTitle = -1;
+    Because titleBecause;
     double sameEntity;
     String lastSameTrigger;
     Because sameBecause;
@@ -290,7 +297,8 @@ public final class RecallView {
   }
 
   private List<Candidate> recall(List<Trigger> triggers, Set<String> exclude, RecallOptions options,
-                                 int maxCandidates, int withoutBill, Set<String> withoutCustomer) {
+                                 int maxCandidates, int withoutBill, Set<String> withoutCustomer,
+                                 boolean newItemsByTitle) {
     refreshPopularity();
     Map<String, Accumulator> acc = new HashMap<>();
     for (Trigger t : triggers) {
@@ -303,6 +311,9 @@ public final class RecallView {
       alsoBoughtChannel(trigger, recency, exclude, options, acc, withoutBill);
       similarCustomersChannel(trigger, recency, exclude, options, acc, withoutCustomer);
       sameEntityChannel(trigger, recency, exclude, options, acc);
+      if (newItemsByTitle) {
+        similarTitleChannel(trigger, recency, exclude, options, acc);
+      }
     }
     int popular = 0;
     for (List<ItemState> list : List.of(byPopularity, byRecentPopularity)) {
@@ -325,6 +336,7 @@ public final class RecallView {
     relativeToStrongest(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE);
     relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
     relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
+    relativeToStrongest(candidates, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE);
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
     return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
   }
@@ -453,6 +465,33 @@ public final class RecallView {
 
   private final Comparator<Neighbour> byItemId = Comparator.comparing(n -> itemsByIndex.get(n.item()).itemId);
 
+  /**
+   * Cold start beside the entity graph: new items (sold at most {@code newItemMaxSales} times) whose titles are most
+   * similar to a recent item's, up to {@code similarTitlesPerItem} per trigger.
+   */
+  private void similarTitleChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+                                   Map<String, Accumulator> acc) {
+    if (options.similarTitlesPerItem() == 0) {
+      return;
+    }
+    List<Neighbour> similar = new ArrayList<>();
+    titles.forEachSimilar(trigger.index, index -> {
+      ItemState other = itemsByIndex.get(index);
+      return other.purchases <= options.newItemMaxSales() && !exclude.contains(other.itemId);
+    }, (index, cosine) -> similar.add(new Neighbour(index, cosine)));
+    similar.sort(Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparing(byItemId));
+    for (Neighbour n : similar.subList(0, Math.min(options.similarTitlesPerItem(), similar.size()))) {
+      ItemState item = itemsByIndex.get(n.item());
+      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      double path = recency * n.cosine();
+      a.title += path;
+      if (path > a.bestTitle) {
+        a.bestTitle = path;
+        a.titleBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), n.cosine());
+      }
+    }
+  }
+
   private void sameEntityChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
                                  Map<String, Accumulator> acc) {
     for (String name : trigger.entities) {
@@ -497,7 +536,8 @@ public final class RecallView {
     f[Features.SAME_ENTITY] = (float) a.sameEntity;
     f[Features.KNN_SCORE] = (float) a.knn;
     f[Features.KNN_MAX] = (float) a.knnMax;
-    double base = complement + a.cooc + a.knn + 0.3 * a.sameEntity + 1e-4 * f[Features.ITEM_POPULARITY];
+    f[Features.TITLE_SIMILARITY] = (float) a.title;
+    double base = complement + a.cooc + a.knn + 0.3 * a.sameEntity + a.title + 1e-4 * f[Features.ITEM_POPULARITY];
     String channel;
     Because because;
     if (complement > 0 && complement >= a.cooc && complement >= a.sameEntity) {
@@ -509,6 +549,9 @@ public final class RecallView {
     } else if (a.knn > 0 && a.knn >= a.sameEntity) {
       channel = CHANNEL_SIMILAR_CUSTOMERS;
       because = a.knnBecause;
+    } else if (a.title > 0 && a.title >= a.sameEntity) {
+      channel = CHANNEL_SIMILAR_TITLE;
+      because = a.titleBecause;
     } else if (a.sameEntity > 0) {
       channel = CHANNEL_SAME_ENTITY;
       because = a.sameBecause;
@@ -674,7 +717,7 @@ public final class RecallView {
       }
       boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= latestTs - RECENT_WINDOW_MS;
       for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates,
-          lastBill, users.get(userId).bought)) {
+          lastBill, users.get(userId).bought, false)) {
         if (c.fresh()) {
           continue;
         }

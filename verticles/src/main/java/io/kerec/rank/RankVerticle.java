@@ -154,7 +154,7 @@ public final class RankVerticle extends VerticleBase {
           return training.executeBlocking(() -> {
             EeiModel fresh = EeiModel.create(device);
             TrainingReport report = fresh.train(set.features(), set.labels(), TrainOptions.defaults()
-                .withEpochs(options.epochs()));
+                .withEpochs(options.epochs()).withBalanceClasses(options.balanceClasses()));
             Path dir = modelRoot.resolve(fresh.version());
             fresh.save(dir);
             lastTraining = fresh.version() + ": " + set.labels().length + " samples, validation AUC "

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecallViewTest {
-  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 300, 0);
+  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 0, 300, 0);
   private RecallView view;
   private long ts = 1_000_000;
 
@@ -102,7 +102,7 @@ class RecallViewTest {
     buy("eve", "G1", "eve1");
     assertThat(view.recall("eve", options, 10)).extracting(Candidate::itemId).doesNotContain("G2");
 
-    RecallOptions withKnn = new RecallOptions(20, 20, 30, 10, 50, 50, 0, 300, 0);
+    RecallOptions withKnn = new RecallOptions(20, 20, 30, 10, 50, 50, 0, 0, 300, 0);
     Candidate tray = view.recall("eve", withKnn, 10).stream().filter(c -> c.itemId().equals("G2")).findFirst()
         .orElseThrow();
     assertThat(tray.channel()).isEqualTo(RecallView.CHANNEL_SIMILAR_CUSTOMERS);
@@ -113,7 +113,7 @@ class RecallViewTest {
 
   @Test
   void sameEntityAndPopularChannelsAddCandidates() {
-    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 300, 0);
+    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 1, 300, 0);
     buy("zoe", "S1", "z1");
     buy("zoe", "S2", "z2");
     buy("carol", "S2", "c1");
@@ -123,6 +123,28 @@ class RecallViewTest {
         .isEqualTo(RecallView.CHANNEL_SAME_ENTITY);
     assertThat(candidates.stream().filter(c -> c.itemId().equals("S1")).findFirst().orElseThrow()
         .features()[Features.SAME_ENTITY]).isPositive();
+  }
+
+  @Test
+  void newItemsOfTheSameProductLineAreRecalledByTitle() {
+    view.putItem(new ItemEntities("B1", "SPACEBOY LUNCH BOX", 2.0, null, List.of("lunch box")));
+    view.putItem(new ItemEntities("B2", "SPACEBOY MINI BACKPACK", 4.0, null, List.of("backpack")));
+    view.putItem(new ItemEntities("B3", "DOLLY GIRL MINI BACKPACK", 4.0, null, List.of("backpack")));
+    view.putItem(new ItemEntities("B4", "SPACEBOY BIRTHDAY CARD", 0.4, null, List.of("card")));
+    buy("x", "B4", "b9");
+    buy("dan", "B1", "d1");
+    RecallOptions byTitle = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 0, 300, 0);
+
+    List<Candidate> candidates = view.recall("dan", byTitle, 10);
+    assertThat(candidates).extracting(Candidate::itemId).as("only never-sold items, one per recent item")
+        .containsExactly("B2");
+    Candidate backpack = candidates.get(0);
+    assertThat(backpack.channel()).isEqualTo(RecallView.CHANNEL_SIMILAR_TITLE);
+    assertThat(backpack.fresh()).isTrue();
+    assertThat(backpack.features()[Features.TITLE_SIMILARITY]).isBetween(0.1f, 0.9f);
+    assertThat(backpack.because().triggerItemId()).isEqualTo("B1");
+    assertThat(backpack.because().entity()).isEqualTo("backpack");
+    assertThat(view.recall("dan", options, 10)).as("switched off").isEmpty();
   }
 
   @Test
