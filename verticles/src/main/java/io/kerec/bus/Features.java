@@ -29,7 +29,8 @@ public final class Features {
   public static final int COOC_SCORE = 9;
   /** Largest cosine co-purchase similarity with any recent item. */
   public static final int COOC_MAX = 10;
-  /** Repeat needs: Σ over recent items sharing an entity with the candidate of recency · item share. */
+  /** Repeat needs: Σ over recent items sharing an entity with the candidate of recency · item share (recalled only
+   * for entities with a positive REPEAT_RATE). */
   public static final int SAME_ENTITY = 11;
   /** log1p(purchases of the item in the last 30 days of the data seen). */
   public static final int RECENT_POPULARITY = 12;
@@ -49,8 +50,18 @@ public final class Features {
   public static final int TITLE_SIMILARITY = 19;
   /** TITLE_SIMILARITY relative to the largest among this user's candidates, 0..1. */
   public static final int TITLE_RELATIVE = 20;
+  /** Share of the candidate entity's buyers who bought two or more of its items (repeat need), 0..1. */
+  public static final int REPEAT_RATE = 21;
+  /** 1 / (1 + rank by COOC_SCORE among this user's candidates), 0 without co-purchases. */
+  public static final int COOC_RANK = 22;
+  /** 1 / (1 + rank by COMPLEMENT_SCORE among this user's candidates), 0 without complements. */
+  public static final int COMPLEMENT_RANK = 23;
+  /** 1 / (1 + rank by SAME_ENTITY among this user's candidates), 0 where not a repeat need. */
+  public static final int SAME_ENTITY_RANK = 24;
+  /** 1 / (1 + rank by RECENT_POPULARITY among this user's candidates), 0 where not sold lately. */
+  public static final int RECENT_POPULARITY_RANK = 25;
   /** Number of features. */
-  public static final int SIZE = 21;
+  public static final int SIZE = 26;
 
   private Features() {
   }

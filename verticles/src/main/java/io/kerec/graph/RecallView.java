@@ -288,6 +288,7 @@ public final class RecallView {
     double bestTitle = -1;
     Because titleBecause;
     double sameEntity;
+    double sameEntityShare;
     String lastSameTrigger;
     Because sameBecause;
 
@@ -337,8 +338,27 @@ public final class RecallView {
     relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
     relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
     relativeToStrongest(candidates, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE);
+    reciprocalRank(candidates, Features.COOC_SCORE, Features.COOC_RANK);
+    reciprocalRank(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
+    reciprocalRank(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
+    reciprocalRank(candidates, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
     candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
     return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
+  }
+
+  /** Sets {@code to} to 1 / (1 + rank by {@code from} among one user's candidates), 0 where {@code from} is 0. */
+  private static void reciprocalRank(List<Candidate> candidates, int from, int to) {
+    List<Candidate> ranked = new ArrayList<>(candidates.size());
+    for (Candidate c : candidates) {
+      c.features()[to] = 0;
+      if (c.features()[from] > 0) {
+        ranked.add(c);
+      }
+    }
+    ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.features()[from]).thenComparing(Candidate::itemId));
+    for (int r = 0; r < ranked.size(); r++) {
+      ranked.get(r).features()[to] = 1f / (1 + r);
+    }
   }
 
   /** Sets {@code to} to {@code from} divided by its largest value among one user's candidates. */
@@ -512,7 +532,9 @@ public final class RecallView {
         Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
         if (!trigger.itemId.equals(a.lastSameTrigger)) {
           a.lastSameTrigger = trigger.itemId;
-          a.sameEntity += recency * share(candidate, entity) * entity.repeatRate;
+          double path = recency * share(candidate, entity);
+          a.sameEntityShare += path;
+          a.sameEntity += path * entity.repeatRate;
           if (a.sameBecause == null) {
             a.sameBecause = new Because(trigger.itemId, name, name, 1.0);
           }
@@ -533,7 +555,7 @@ public final class RecallView {
     f[Features.COMPLEMENT_SCORE] = (float) complement;
     f[Features.COOC_SCORE] = (float) a.cooc;
     f[Features.COOC_MAX] = (float) a.coocMax;
-    f[Features.SAME_ENTITY] = (float) a.sameEntity;
+    f[Features.SAME_ENTITY] = (float) a.sameEntityShare;
     f[Features.KNN_SCORE] = (float) a.knn;
     f[Features.KNN_MAX] = (float) a.knnMax;
     f[Features.TITLE_SIMILARITY] = (float) a.title;
@@ -576,6 +598,7 @@ public final class RecallView {
     f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, recent));
     f[Features.ITEM_SHARE] = (float) (isNew && entityItems > 0 ? 1.0 / entityItems : share(item, entity));
     f[Features.ENTITY_POPULARITY] = entity == null ? 0f : (float) Math.log1p(entity.purchases);
+    f[Features.REPEAT_RATE] = entity == null ? 0f : (float) entity.repeatRate;
     f[Features.PRICE] = item.price == null || item.price <= 0 ? 0f : (float) Math.log1p(item.price);
     return f;
   }
@@ -716,15 +739,17 @@ public final class RecallView {
         labelBill.merge(lines.get(i).itemId(), 1, Integer::sum);
       }
       boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= latestTs - RECENT_WINDOW_MS;
-      for (Candidate c : recall(recentItems(lines, start, options.historyItems()), before, options, maxCandidates,
-          lastBill, users.get(userId).bought, false)) {
-        if (c.fresh()) {
-          continue;
-        }
+      List<Candidate> candidates = new ArrayList<>(recall(recentItems(lines, start, options.historyItems()), before,
+          options, maxCandidates, lastBill, users.get(userId).bought, false));
+      candidates.removeIf(Candidate::fresh);
+      for (Candidate c : candidates) {
         Integer own = labelBill.get(c.itemId());
         if (own != null) {
           withoutLabelBill(c.features(), items.get(c.itemId()), own, billIsRecent);
         }
+      }
+      reciprocalRank(candidates, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
+      for (Candidate c : candidates) {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
       }

@@ -89,6 +89,9 @@ class RecallViewTest {
     assertThat(cups.features()[Features.COOC_MAX]).isEqualTo((float) (4 / Math.sqrt(6 * 4)));
     assertThat(cups.because().triggerItemId()).isEqualTo("P1");
     assertThat(cups.because().entity()).isEqualTo("paper cup");
+    assertThat(cups.features()[Features.COOC_RANK]).as("this user's strongest co-purchase").isEqualTo(1f);
+    assertThat(candidates.get(1).features()[Features.COOC_RANK]).isEqualTo(0.5f);
+    assertThat(cups.features()[Features.COMPLEMENT_RANK]).as("no complement led to it").isZero();
   }
 
   @Test
