@@ -717,6 +717,8 @@ public final class RecallView {
     Collections.shuffle(eligible, new Random(seed));
     List<float[]> features = new ArrayList<>();
     List<Float> labels = new ArrayList<>();
+    List<Integer> groups = new ArrayList<>();
+    int group = 0;
     for (String userId : eligible.subList(0, Math.min(maxUsers, eligible.size()))) {
       List<Line> lines = users.get(userId).lines;
       int start = lastBillStart(lines);
@@ -752,13 +754,15 @@ public final class RecallView {
       for (Candidate c : candidates) {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
+        groups.add(group);
       }
+      group++;
     }
     float[] y = new float[labels.size()];
     for (int i = 0; i < y.length; i++) {
       y[i] = labels.get(i);
     }
-    return new TrainingSet(features.toArray(float[][]::new), y);
+    return new TrainingSet(features.toArray(float[][]::new), y, groups.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Sales features as they were before the label bill, so that positives do not carry their own purchase. */

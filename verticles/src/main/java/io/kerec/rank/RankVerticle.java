@@ -12,6 +12,7 @@ import io.kerec.bus.TrainingSet;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
 import io.kerec.config.RankOptions;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -45,11 +46,19 @@ public final class RankVerticle extends VerticleBase {
   private WorkerExecutor scoring;
   private WorkerExecutor training;
   private MicroBatcher<ScoreRequest, Scores> batcher;
-  private volatile EeiModel model;
+  private volatile Ranking ranking;
   private long purchasesSinceTraining;
   private boolean trainingNow;
   private String lastTraining = "never";
   private Path modelRoot;
+
+  /** A model version with its learned integration, swapped together. */
+  private record Ranking(EeiModel model, Integration integration) {
+  }
+
+  private static final String INTEGRATION_FILE = "integration.json";
+  private static final int HELD_OUT_EVERY = 5;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public RankVerticle(KerecConfig config) {
     this.config = config;
@@ -65,10 +74,10 @@ public final class RankVerticle extends VerticleBase {
     return training.executeBlocking(() -> {
       device = RankDevice.choose(options.device());
       java.util.Optional<Path> saved = latestSaved();
-      return saved.isPresent() ? EeiModel.load(saved.get(), device) : null;
+      return saved.isPresent() ? new Ranking(EeiModel.load(saved.get(), device), integration(saved.get())) : null;
     }).onSuccess(loaded -> {
-      model = loaded;
-      LOG.info("rank on {} with model {}", device, loaded == null ? BASE_SCORE : loaded.version());
+      ranking = loaded;
+      LOG.info("rank on {} with model {}", device, loaded == null ? BASE_SCORE : loaded.model().version());
       vertx.eventBus().<ScoreRequest>consumer(Addresses.RANK_SCORE, msg -> batcher.submit(msg.body())
           .onSuccess(msg::reply)
           .onFailure(e -> msg.fail(500, "scoring failed: " + e.getMessage())));
@@ -83,7 +92,7 @@ public final class RankVerticle extends VerticleBase {
             retrain();
           }
         });
-        if (model == null) {
+        if (ranking == null) {
           vertx.setTimer(1_000, id -> retrain());
         }
       }
@@ -99,8 +108,13 @@ public final class RankVerticle extends VerticleBase {
     }
   }
 
+  private static Integration integration(Path dir) throws IOException {
+    Path file = dir.resolve(INTEGRATION_FILE);
+    return Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Integration.class) : Integration.MODEL_ONLY;
+  }
+
   private Future<List<Scores>> scoreBatch(List<ScoreRequest> requests) {
-    EeiModel current = model;
+    Ranking current = ranking;
     if (current == null) {
       return Future.succeededFuture(requests.stream().map(r -> new Scores(
           r.candidates().stream().mapToDouble(Candidate::baseScore).toArray(), BASE_SCORE)).toList());
@@ -113,17 +127,17 @@ public final class RankVerticle extends VerticleBase {
         features[at++] = c.features();
       }
     }
-    return scoring.executeBlocking(() -> rows == 0 ? new float[0] : current.score(features), false)
+    return scoring.executeBlocking(() -> rows == 0 ? new float[0] : current.model().score(features), false)
         .map(all -> {
           List<Scores> out = new ArrayList<>(requests.size());
           int from = 0;
           for (ScoreRequest r : requests) {
             double[] s = new double[r.candidates().size()];
             for (int i = 0; i < s.length; i++) {
-              s[i] = all[from + i];
+              s[i] = current.integration().score(all[from + i], features[from + i]);
             }
             from += s.length;
-            out.add(new Scores(s, current.version()));
+            out.add(new Scores(s, current.model().version()));
           }
           return out;
         });
@@ -151,21 +165,12 @@ public final class RankVerticle extends VerticleBase {
             lastTraining = "skipped: " + positives + " positives of " + set.labels().length + " samples";
             return Future.succeededFuture(0);
           }
-          return training.executeBlocking(() -> {
-            EeiModel fresh = EeiModel.create(device);
-            TrainingReport report = fresh.train(set.features(), set.labels(), TrainOptions.defaults()
-                .withEpochs(options.epochs()).withBalanceClasses(options.balanceClasses()));
-            Path dir = modelRoot.resolve(fresh.version());
-            fresh.save(dir);
-            lastTraining = fresh.version() + ": " + set.labels().length + " samples, validation AUC "
-                + String.format("%.3f", report.finalAuc());
-            return fresh;
-          }).map(fresh -> {
-            EeiModel old = model;
-            model = fresh;
+          return training.executeBlocking(() -> train(set)).map(fresh -> {
+            Ranking old = ranking;
+            ranking = fresh;
             LOG.info("rank model swapped to {}", lastTraining);
             if (old != null) {
-              vertx.setTimer(10_000, id -> old.close());
+              vertx.setTimer(10_000, id -> old.model().close());
             }
             return set.labels().length;
           });
@@ -179,10 +184,72 @@ public final class RankVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Learns the integration with the co-purchase channel from a probe model trained on four in five of the sampled
+   * users and scored on the fifth it never saw, then trains the served model on all of them (the model alone when
+   * too few positives are held out to learn from).
+   */
+  private Ranking train(TrainingSet set) throws IOException {
+    int n = set.labels().length;
+    boolean[] held = new boolean[n];
+    int heldRows = 0;
+    int heldPositives = 0;
+    for (int i = 0; i < n; i++) {
+      held[i] = Math.floorMod(set.groups()[i], HELD_OUT_EVERY) == 0;
+      heldRows += held[i] ? 1 : 0;
+      heldPositives += held[i] && set.labels()[i] > 0.5f ? 1 : 0;
+    }
+    boolean holdOut = heldPositives > 0 && countPositives(set.labels()) - heldPositives >= options.minPositives();
+    float[][] trainX = new float[holdOut ? n - heldRows : n][];
+    float[] trainY = new float[trainX.length];
+    float[][] heldX = new float[holdOut ? heldRows : 0][];
+    float[] heldY = new float[heldX.length];
+    int[] heldGroups = new int[heldX.length];
+    for (int i = 0, t = 0, h = 0; i < n; i++) {
+      if (holdOut && held[i]) {
+        heldX[h] = set.features()[i];
+        heldY[h] = set.labels()[i];
+        heldGroups[h++] = set.groups()[i];
+      } else {
+        trainX[t] = set.features()[i];
+        trainY[t++] = set.labels()[i];
+      }
+    }
+    TrainOptions trainOptions = TrainOptions.defaults().withEpochs(options.epochs())
+        .withBalanceClasses(options.balanceClasses());
+    Integration integration = Integration.MODEL_ONLY;
+    if (holdOut) {
+      try (EeiModel probe = EeiModel.create(device)) {
+        probe.train(trainX, trainY, trainOptions);
+        integration = Integration.fit(probe.score(heldX), heldX, heldY, heldGroups, 10);
+      }
+    }
+    EeiModel fresh = EeiModel.create(device);
+    TrainingReport report = fresh.train(set.features(), set.labels(), trainOptions);
+    Path dir = modelRoot.resolve(fresh.version());
+    Files.createDirectories(dir);
+    JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
+    fresh.save(dir);
+    lastTraining = fresh.version() + ": " + n + " samples, validation AUC " + String.format("%.3f", report.finalAuc())
+        + String.format(", co-purchase weight %.2f (held-out NDCG@10 %.4f, model alone %.4f)",
+            integration.weight(), integration.ndcg(), integration.ndcgModelOnly());
+    return new Ranking(fresh, integration);
+  }
+
+  private static int countPositives(float[] labels) {
+    int positives = 0;
+    for (float y : labels) {
+      positives += y > 0.5f ? 1 : 0;
+    }
+    return positives;
+  }
+
   private HealthReport health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("device", String.valueOf(device));
-    details.put("model", model == null ? BASE_SCORE : model.version());
+    Ranking current = ranking;
+    details.put("model", current == null ? BASE_SCORE : current.model().version());
+    details.put("coPurchaseWeight", current == null ? 0 : current.integration().weight());
     details.put("lastTraining", lastTraining);
     details.put("batches", batcher.batches());
     details.put("scored", batcher.items());
@@ -191,10 +258,10 @@ public final class RankVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    EeiModel current = model;
-    model = null;
+    Ranking current = ranking;
+    ranking = null;
     if (current != null) {
-      current.close();
+      current.model().close();
     }
     return scoring.close().compose(v -> training.close());
   }
