@@ -24,6 +24,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.pgclient.PgConnectOptions;
@@ -42,6 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class GraphVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
+  private static final int TRAINING_USERS_PER_STEP = 20;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -149,8 +151,9 @@ public final class GraphVerticle extends VerticleBase {
         msg.reply(new EntityComplements(msg.body().entity(), view.complements(msg.body().entity(), msg.body().k()))));
     bus.<ItemRequest>consumer(Addresses.GRAPH_ITEM, msg -> view.item(msg.body().itemId()).ifPresentOrElse(
         msg::reply, () -> msg.fail(404, "unknown item " + msg.body().itemId())));
-    bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> msg.reply(
-        view.trainingSet(config.recall(), msg.body().maxUsers(), msg.body().seed(), config.rank().trainingCandidates())));
+    bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> buildInSteps(msg,
+        view.trainingSetBuilder(config.recall(), msg.body().maxUsers(), msg.body().seed(),
+            config.rank().trainingCandidates())));
     bus.consumer(Addresses.HEALTH_PREFIX + "graph", msg -> {
       Map<String, Object> details = new HashMap<>(view.counts());
       details.put("backend", config.graph().backend());
@@ -176,5 +179,17 @@ public final class GraphVerticle extends VerticleBase {
       store.close();
       return graphWorker.close();
     });
+  }
+
+  /**
+   * Builds training samples {@value #TRAINING_USERS_PER_STEP} users per event-loop turn, so recall keeps being
+   * served while a retraining samples thousands of users.
+   */
+  private void buildInSteps(Message<TrainingSetRequest> msg, RecallView.TrainingSetBuilder builder) {
+    if (builder.step(TRAINING_USERS_PER_STEP)) {
+      vertx.runOnContext(v -> buildInSteps(msg, builder));
+    } else {
+      msg.reply(builder.build());
+    }
   }
 }

@@ -706,6 +706,16 @@ public final class RecallView {
    * does not order them; see the recommender's fresh slots). Users are sampled deterministically from {@code seed}.
    */
   public TrainingSet trainingSet(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
+    TrainingSetBuilder builder = trainingSetBuilder(options, maxUsers, seed, maxCandidates);
+    builder.step(Integer.MAX_VALUE);
+    return builder.build();
+  }
+
+  /**
+   * The same samples as {@link #trainingSet}, built a few users at a time, so that the owner of the view can
+   * interleave the work with serving recall instead of blocking for the whole set.
+   */
+  public TrainingSetBuilder trainingSetBuilder(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
     List<String> eligible = new ArrayList<>();
     for (Map.Entry<String, UserState> e : users.entrySet()) {
       List<Line> lines = e.getValue().lines;
@@ -715,11 +725,45 @@ public final class RecallView {
     }
     Collections.sort(eligible);
     Collections.shuffle(eligible, new Random(seed));
-    List<float[]> features = new ArrayList<>();
-    List<Float> labels = new ArrayList<>();
-    List<Integer> groups = new ArrayList<>();
-    int group = 0;
-    for (String userId : eligible.subList(0, Math.min(maxUsers, eligible.size()))) {
+    return new TrainingSetBuilder(eligible.subList(0, Math.min(maxUsers, eligible.size())), options, maxCandidates);
+  }
+
+  /** Builds a {@link TrainingSet} in steps; see {@link #trainingSetBuilder}. */
+  public final class TrainingSetBuilder {
+    private final List<String> sampled;
+    private final RecallOptions options;
+    private final int maxCandidates;
+    private final List<float[]> features = new ArrayList<>();
+    private final List<Float> labels = new ArrayList<>();
+    private final List<Integer> groups = new ArrayList<>();
+    private int next;
+    private int group;
+
+    private TrainingSetBuilder(List<String> sampled, RecallOptions options, int maxCandidates) {
+      this.sampled = sampled;
+      this.options = options;
+      this.maxCandidates = maxCandidates;
+    }
+
+    /** Adds the samples of up to {@code n} more users; {@code true} while users remain. */
+    public boolean step(int n) {
+      for (int done = 0; done < n && next < sampled.size(); done++) {
+        addUser(sampled.get(next++));
+      }
+      return next < sampled.size();
+    }
+
+    /** The samples added so far. */
+    public TrainingSet build() {
+      float[] y = new float[labels.size()];
+      for (int i = 0; i < y.length; i++) {
+        y[i] = labels.get(i);
+      }
+      return new TrainingSet(features.toArray(float[][]::new), y,
+          groups.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private void addUser(String userId) {
       List<Line> lines = users.get(userId).lines;
       int start = lastBillStart(lines);
       Set<String> before = new HashSet<>();
@@ -733,7 +777,7 @@ public final class RecallView {
         }
       }
       if (targets.isEmpty()) {
-        continue;
+        return;
       }
       int lastBill = bills.group(lines.get(lines.size() - 1).basketKey());
       Map<String, Integer> labelBill = new HashMap<>();
@@ -758,11 +802,6 @@ public final class RecallView {
       }
       group++;
     }
-    float[] y = new float[labels.size()];
-    for (int i = 0; i < y.length; i++) {
-      y[i] = labels.get(i);
-    }
-    return new TrainingSet(features.toArray(float[][]::new), y, groups.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /** Sales features as they were before the label bill, so that positives do not carry their own purchase. */

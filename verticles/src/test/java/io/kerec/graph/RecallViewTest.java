@@ -191,6 +191,25 @@ class RecallViewTest {
   }
 
   @Test
+  void trainingSamplesBuiltInStepsEqualTheWholeSet() {
+    buy("alice", "T1", "a1");
+    buy("alice", "S3", "a2");
+    buy("bob", "C1", "b1");
+    buy("bob", "K1", "b2");
+    TrainingSet whole = view.trainingSet(options, 100, 7, 10);
+    RecallView.TrainingSetBuilder builder = view.trainingSetBuilder(options, 100, 7, 10);
+    int steps = 1;
+    while (builder.step(1)) {
+      steps++;
+    }
+    TrainingSet stepped = builder.build();
+    assertThat(steps).as("one user per step").isGreaterThan(1);
+    assertThat(stepped.labels()).containsExactly(whole.labels());
+    assertThat(stepped.groups()).containsExactly(whole.groups());
+    assertThat(stepped.features()).isDeepEqualTo(whole.features());
+  }
+
+  @Test
   void trainingSamplesLabelWhatTheLastBillBought() {
     buy("alice", "T1", "a1");
     buy("alice", "S3", "a2");
