@@ -74,7 +74,16 @@ public final class RankVerticle extends VerticleBase {
     return training.executeBlocking(() -> {
       device = RankDevice.choose(options.device());
       java.util.Optional<Path> saved = latestSaved();
-      return saved.isPresent() ? new Ranking(EeiModel.load(saved.get(), device), integration(saved.get())) : null;
+      if (saved.isEmpty()) {
+        return null;
+      }
+      try {
+        return new Ranking(EeiModel.load(saved.get(), device), integration(saved.get()));
+      } catch (ModelArtifactException e) {
+        LOG.warn("ignoring the saved model, it does not fit this version ({}); ranking by base score until retrained",
+            e.getMessage());
+        return null;
+      }
     }).onSuccess(loaded -> {
       ranking = loaded;
       LOG.info("rank on {} with model {}", device, loaded == null ? BASE_SCORE : loaded.model().version());
