@@ -7,15 +7,16 @@ package io.kerec.config;
  * purchases once at least {@code minPositives} positive samples exist, on up to {@code trainingUsers} users and their
  * {@code trainingCandidates} strongest candidates by graph score (the hard negatives that decide the top-k), for
  * {@code epochs} epochs, oversampling the positives to as many as the negatives unless {@code balanceClasses} is
- * off. {@code freshSlots}: how many of a user's top-k
+ * off; with {@code pairwise} the loss ranks each positive above negatives of the same user instead of labelling
+ * rows one by one. {@code freshSlots}: how many of a user's top-k
  * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
  * items are recommended from day one through their entities even before anyone buys them.
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
-                          boolean balanceClasses, int freshSlots) {
+                          boolean balanceClasses, boolean pairwise, int freshSlots) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, 1);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1);
   }
 
   void validate() {

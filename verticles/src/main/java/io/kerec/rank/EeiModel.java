@@ -41,7 +41,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -204,7 +206,20 @@ public final class EeiModel implements AutoCloseable {
    * @throws TrainingException when the engine fails or the loss diverges
    */
   public TrainingReport train(float[][] features, float[] labels, TrainOptions opts) {
+    return train(features, labels, null, opts);
+  }
+
+  /**
+   * Trains as {@link #train(float[][], float[], TrainOptions)}, but with {@code groups} (the user of each row) the
+   * loss is pairwise: for each positive, {@value #NEGATIVES_PER_POSITIVE} negatives of the same user are drawn each
+   * epoch and the model learns to score the positive above them (RankNet), which is what a per-user top-k needs.
+   * Scores remain probabilities, of ranking above a same-user negative.
+   */
+  public TrainingReport train(float[][] features, float[] labels, int[] groups, TrainOptions opts) {
     Objects.requireNonNull(opts, "opts");
+    if (groups != null && groups.length != labels.length) {
+      throw new IllegalArgumentException(groups.length + " groups for " + labels.length + " rows");
+    }
     validate(features, labels);
     lock.writeLock().lock();
     try {
@@ -227,7 +242,14 @@ public final class EeiModel implements AutoCloseable {
       TrainingReport result;
       RankDevice.prepareCurrentThread();
       synchronized (TRAIN_LOCK) {
-        result = runTraining(trainX, trainY, validX, validY, split, opts);
+        int[] trainGroups = null;
+        if (groups != null) {
+          trainGroups = new int[split.train().length];
+          for (int i = 0; i < trainGroups.length; i++) {
+            trainGroups[i] = groups[split.train()[i]];
+          }
+        }
+        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts);
       }
       means = fitted[0];
       stds = fitted[1];
@@ -410,7 +432,36 @@ public final class EeiModel implements AutoCloseable {
 
   // ------------------------------------------------------------------------------------ training
 
-  private TrainingReport runTraining(float[] trainX, float[] trainY, float[] validX,
+  private static final int NEGATIVES_PER_POSITIVE = 4;
+
+  /** Pairs (positive row, negative row of the same group) for one epoch, shuffled. */
+  private static int[][] epochPairs(float[] y, int[] groups, SplittableRandom rng) {
+    Map<Integer, List<Integer>> negatives = new HashMap<>();
+    for (int i = 0; i < y.length; i++) {
+      if (y[i] <= 0.5f) {
+        negatives.computeIfAbsent(groups[i], g -> new ArrayList<>()).add(i);
+      }
+    }
+    List<int[]> pairs = new ArrayList<>();
+    for (int i = 0; i < y.length; i++) {
+      List<Integer> own = y[i] > 0.5f ? negatives.get(groups[i]) : null;
+      if (own == null) {
+        continue;
+      }
+      for (int k = 0; k < NEGATIVES_PER_POSITIVE; k++) {
+        pairs.add(new int[] {i, own.get(rng.nextInt(own.size()))});
+      }
+    }
+    for (int i = pairs.size() - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int[] t = pairs.get(i);
+      pairs.set(i, pairs.get(j));
+      pairs.set(j, t);
+    }
+    return pairs.toArray(int[][]::new);
+  }
+
+  private TrainingReport runTraining(float[] trainX, float[] trainY, int[] trainGroups, float[] validX,
       float[] validY, Split split, TrainOptions opts) {
     int trainRows = trainY.length;
     int validRows = validY.length;
@@ -431,8 +482,43 @@ public final class EeiModel implements AutoCloseable {
         trainer.initialize(new Shape(opts.batchSize(), Features.SIZE));
         float[] bx = new float[opts.batchSize() * Features.SIZE];
         float[] by = new float[opts.batchSize()];
+        float[] bx2 = new float[opts.batchSize() * Features.SIZE];
         for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
           long epochStart = System.nanoTime();
+          if (trainGroups != null) {
+            int[][] pairs = epochPairs(trainY, trainGroups, rng);
+            double lossSum = 0;
+            for (int from = 0; from < pairs.length; from += opts.batchSize()) {
+              int n = Math.min(opts.batchSize(), pairs.length - from);
+              for (int r = 0; r < n; r++) {
+                System.arraycopy(trainX, pairs[from + r][0] * Features.SIZE, bx, r * Features.SIZE, Features.SIZE);
+                System.arraycopy(trainX, pairs[from + r][1] * Features.SIZE, bx2, r * Features.SIZE, Features.SIZE);
+              }
+              try (NDManager batchManager = trainer.getManager().newSubManager()) {
+                NDArray better = batchManager.create(Arrays.copyOf(bx, n * Features.SIZE), new Shape(n, Features.SIZE));
+                NDArray worse = batchManager.create(Arrays.copyOf(bx2, n * Features.SIZE), new Shape(n, Features.SIZE));
+                NDArray ones = batchManager.ones(new Shape(n, 1));
+                try (GradientCollector collector = trainer.newGradientCollector()) {
+                  NDArray margin = trainer.forward(new NDList(better)).singletonOrThrow()
+                      .sub(trainer.forward(new NDList(worse)).singletonOrThrow());
+                  NDArray loss = trainer.getLoss().evaluate(new NDList(ones), new NDList(margin));
+                  collector.backward(loss);
+                  float value = loss.getFloat();
+                  if (!Float.isFinite(value)) {
+                    throw new TrainingException("loss became " + value + " in epoch " + epoch
+                        + "; lower the learning rate");
+                  }
+                  lossSum += (double) value * n;
+                }
+                trainer.step();
+              }
+            }
+            samplesSeen += pairs.length;
+            computeNanos += System.nanoTime() - epochStart;
+            double auc = validRows == 0 ? Double.NaN : Auc.of(logits(trainer, validX, validRows), validY);
+            epochs.add(new EpochReport(epoch, pairs.length == 0 ? 0 : lossSum / pairs.length, auc));
+            continue;
+          }
           int[] order = epochOrder(trainY, split.trainPositives(), opts.balanceClasses(), rng);
           double lossSum = 0;
           for (int from = 0; from < order.length; from += opts.batchSize()) {

@@ -211,6 +211,7 @@ public final class RankVerticle extends VerticleBase {
     boolean holdOut = heldPositives > 0 && countPositives(set.labels()) - heldPositives >= options.minPositives();
     float[][] trainX = new float[holdOut ? n - heldRows : n][];
     float[] trainY = new float[trainX.length];
+    int[] trainGroups = new int[trainX.length];
     float[][] heldX = new float[holdOut ? heldRows : 0][];
     float[] heldY = new float[heldX.length];
     int[] heldGroups = new int[heldX.length];
@@ -221,6 +222,7 @@ public final class RankVerticle extends VerticleBase {
         heldGroups[h++] = set.groups()[i];
       } else {
         trainX[t] = set.features()[i];
+        trainGroups[t] = set.groups()[i];
         trainY[t++] = set.labels()[i];
       }
     }
@@ -229,12 +231,13 @@ public final class RankVerticle extends VerticleBase {
     Integration integration = Integration.MODEL_ONLY;
     if (holdOut) {
       try (EeiModel probe = EeiModel.create(device)) {
-        probe.train(trainX, trainY, trainOptions);
+        probe.train(trainX, trainY, options.pairwise() ? trainGroups : null, trainOptions);
         integration = Integration.fit(probe.score(heldX), heldX, heldY, heldGroups, 10);
       }
     }
     EeiModel fresh = EeiModel.create(device);
-    TrainingReport report = fresh.train(set.features(), set.labels(), trainOptions);
+    TrainingReport report = fresh.train(set.features(), set.labels(), options.pairwise() ? set.groups() : null,
+        trainOptions);
     Path dir = modelRoot.resolve(fresh.version());
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
