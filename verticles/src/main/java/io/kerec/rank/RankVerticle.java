@@ -1,6 +1,7 @@
 package io.kerec.rank;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.Done;
@@ -12,7 +13,6 @@ import io.kerec.bus.TrainingSet;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
 import io.kerec.config.RankOptions;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -166,10 +166,7 @@ public final class RankVerticle extends VerticleBase {
             new TrainingSetRequest(options.trainingUsers(), 42L), new DeliveryOptions().setSendTimeout(300_000))
         .compose(msg -> {
           TrainingSet set = msg.body();
-          int positives = 0;
-          for (float y : set.labels()) {
-            positives += y > 0.5f ? 1 : 0;
-          }
+          int positives = countPositives(set.labels());
           if (positives < options.minPositives() || positives == set.labels().length) {
             lastTraining = "skipped: " + positives + " positives of " + set.labels().length + " samples";
             return Future.succeededFuture(0);
