@@ -48,6 +48,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The first E-E-I (entity-entity-item) ranking model: a small MLP over the candidate feature
@@ -485,9 +486,11 @@ public final class EeiModel implements AutoCloseable {
         float[] bx2 = new float[opts.batchSize() * Features.SIZE];
         for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
           long epochStart = System.nanoTime();
+          double lossSum = 0;
+          int samples;
           if (trainGroups != null) {
             int[][] pairs = epochPairs(trainY, trainGroups, rng);
-            double lossSum = 0;
+            samples = pairs.length;
             for (int from = 0; from < pairs.length; from += opts.batchSize()) {
               int n = Math.min(opts.batchSize(), pairs.length - from);
               for (int r = 0; r < n; r++) {
@@ -495,62 +498,36 @@ public final class EeiModel implements AutoCloseable {
                 System.arraycopy(trainX, pairs[from + r][1] * Features.SIZE, bx2, r * Features.SIZE, Features.SIZE);
               }
               try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDArray better = batchManager.create(Arrays.copyOf(bx, n * Features.SIZE), new Shape(n, Features.SIZE));
-                NDArray worse = batchManager.create(Arrays.copyOf(bx2, n * Features.SIZE), new Shape(n, Features.SIZE));
-                NDArray ones = batchManager.ones(new Shape(n, 1));
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                  NDArray margin = trainer.forward(new NDList(better)).singletonOrThrow()
-                      .sub(trainer.forward(new NDList(worse)).singletonOrThrow());
-                  NDArray loss = trainer.getLoss().evaluate(new NDList(ones), new NDList(margin));
-                  collector.backward(loss);
-                  float value = loss.getFloat();
-                  if (!Float.isFinite(value)) {
-                    throw new TrainingException("loss became " + value + " in epoch " + epoch
-                        + "; lower the learning rate");
-                  }
-                  lossSum += (double) value * n;
-                }
-                trainer.step();
+                NDArray better = rows(batchManager, bx, n);
+                NDArray worse = rows(batchManager, bx2, n);
+                lossSum += (double) n * optimise(trainer, batchManager.ones(new Shape(n, 1)),
+                    () -> trainer.forward(new NDList(better)).singletonOrThrow()
+                        .sub(trainer.forward(new NDList(worse)).singletonOrThrow()), epoch);
               }
             }
-            samplesSeen += pairs.length;
-            computeNanos += System.nanoTime() - epochStart;
-            double auc = validRows == 0 ? Double.NaN : Auc.of(logits(trainer, validX, validRows), validY);
-            epochs.add(new EpochReport(epoch, pairs.length == 0 ? 0 : lossSum / pairs.length, auc));
-            continue;
-          }
-          int[] order = epochOrder(trainY, split.trainPositives(), opts.balanceClasses(), rng);
-          double lossSum = 0;
-          for (int from = 0; from < order.length; from += opts.batchSize()) {
-            int n = Math.min(opts.batchSize(), order.length - from);
-            for (int r = 0; r < n; r++) {
-              int row = order[from + r];
-              System.arraycopy(trainX, row * Features.SIZE, bx, r * Features.SIZE, Features.SIZE);
-              by[r] = trainY[row];
-            }
-            try (NDManager batchManager = trainer.getManager().newSubManager()) {
-              NDArray x = batchManager.create(Arrays.copyOf(bx, n * Features.SIZE),
-                  new Shape(n, Features.SIZE));
-              NDArray y = batchManager.create(Arrays.copyOf(by, n), new Shape(n, 1));
-              try (GradientCollector collector = trainer.newGradientCollector()) {
-                NDList prediction = trainer.forward(new NDList(x));
-                NDArray loss = trainer.getLoss().evaluate(new NDList(y), prediction);
-                collector.backward(loss);
-                float value = loss.getFloat();
-                if (!Float.isFinite(value)) {
-                  throw new TrainingException("loss became " + value + " in epoch " + epoch
-                      + "; lower the learning rate");
-                }
-                lossSum += (double) value * n;
+          } else {
+            int[] order = epochOrder(trainY, split.trainPositives(), opts.balanceClasses(), rng);
+            samples = order.length;
+            for (int from = 0; from < order.length; from += opts.batchSize()) {
+              int n = Math.min(opts.batchSize(), order.length - from);
+              for (int r = 0; r < n; r++) {
+                int row = order[from + r];
+                System.arraycopy(trainX, row * Features.SIZE, bx, r * Features.SIZE, Features.SIZE);
+                by[r] = trainY[row];
               }
-              trainer.step();
+              try (NDManager batchManager = trainer.getManager().newSubManager()) {
+                NDArray x = rows(batchManager, bx, n);
+                NDArray y = batchManager.create(Arrays.copyOf(by, n), new Shape(n, 1));
+                lossSum += (double) n * optimise(trainer, y,
+                    () -> trainer.forward(new NDList(x)).singletonOrThrow(), epoch);
+              }
             }
           }
-          samplesSeen += order.length;
+          samplesSeen += samples;
           computeNanos += System.nanoTime() - epochStart;
           double auc = validRows == 0 ? Double.NaN
               : Auc.of(logits(trainer, validX, validRows), validY);
-          epochs.add(new EpochReport(epoch, lossSum / order.length, auc));
+          epochs.add(new EpochReport(epoch, samples == 0 ? 0 : lossSum / samples, auc));
         }
       }
     } catch (TrainingException e) {
@@ -563,6 +540,27 @@ public final class EeiModel implements AutoCloseable {
     double finalAuc = epochs.get(epochs.size() - 1).validationAuc();
     return new TrainingReport(epochs, finalAuc, trainRows, split.trainPositives(), validRows,
         split.validationPositives(), samplesSeen, millis, perSecond, opts);
+  }
+
+  /** The first {@code n} standardised rows of a batch buffer as an (n, SIZE) array. */
+  private static NDArray rows(NDManager manager, float[] buffer, int n) {
+    return manager.create(Arrays.copyOf(buffer, n * Features.SIZE), new Shape(n, Features.SIZE));
+  }
+
+  /** One optimiser step on the sigmoid cross-entropy of {@code logits} against {@code labels}; the batch loss. */
+  private static float optimise(Trainer trainer, NDArray labels, Supplier<NDArray> logits,
+                                int epoch) {
+    float value;
+    try (GradientCollector collector = trainer.newGradientCollector()) {
+      NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits.get()));
+      collector.backward(loss);
+      value = loss.getFloat();
+      if (!Float.isFinite(value)) {
+        throw new TrainingException("loss became " + value + " in epoch " + epoch + "; lower the learning rate");
+      }
+    }
+    trainer.step();
+    return value;
   }
 
   /** Raw logits of standardised rows, in chunks, with the trainer's (current) parameters. */
