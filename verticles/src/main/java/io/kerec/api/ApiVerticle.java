@@ -78,6 +78,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/users/:userId/recommendations").handler(this::recommendations);
     router.get("/v1/entities/:entity/complements").handler(this::complements);
     router.get("/v1/items/:itemId").handler(this::item);
+    router.get("/v1/judge/status").handler(this::judgeStatus);
     router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);
@@ -137,6 +138,12 @@ public final class ApiVerticle extends VerticleBase {
 
   private void item(RoutingContext ctx) {
     vertx.eventBus().<ItemView>request(Addresses.GRAPH_ITEM, new ItemRequest(ctx.pathParam("itemId")), READS)
+        .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void judgeStatus(RoutingContext ctx) {
+    vertx.eventBus().<HealthReport>request(Addresses.JUDGE_STATUS, "?", READS)
         .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
         .onFailure(e -> replyFailure(ctx, e));
   }

@@ -39,6 +39,8 @@ public final class Addresses {
 
   /** Judge, request/reply: any body → {@link Done}; judges every pending pair now, replying when none is left. */
   public static final String JUDGE_RUN = "kerec.judge.run";
+  /** Judge status: queue depth, throttle, breaker, spend ({@link HealthReport} with details). */
+  public static final String JUDGE_STATUS = "kerec.judge.status";
 
   /** Rank, request/reply: any body → {@link Done} (training samples); trains and swaps in a new model now. */
   public static final String RANK_TRAIN = "kerec.rank.train";

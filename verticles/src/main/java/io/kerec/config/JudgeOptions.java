@@ -1,6 +1,7 @@
 package io.kerec.config;
 
 import io.kerec.judge.EvidenceOptions;
+import io.kerec.judge.LlmOptions;
 import io.kerec.judge.OpenAiOptions;
 import io.kerec.judge.PairStrategyOptions;
 
@@ -8,13 +9,16 @@ import io.kerec.judge.PairStrategyOptions;
  * Judge: which verdict provider decides pairs ({@code evidence}, the embedded default, or {@code openai}, any
  * OpenAI-compatible endpoint), whether and how often a judging run starts by itself when new bills arrived
  * (otherwise only on request at {@code kerec.judge.run}), how many pairs one run may
- * ask at most, and how many open bills the co-purchase counters keep.
+ * ask at most, how many open bills the co-purchase counters keep, and how an LLM provider's limits and budget are
+ * spent ({@link LlmOptions}).
  */
 public record JudgeOptions(String provider, boolean autoRun, long intervalMs, int maxPairsPerRun, int maxOpenBaskets,
-                           PairStrategyOptions pairs, EvidenceOptions evidence, OpenAiOptions openai) {
+                           PairStrategyOptions pairs, EvidenceOptions evidence, OpenAiOptions openai,
+                           LlmOptions llm) {
   static JudgeOptions defaults() {
     return new JudgeOptions("evidence", true, 2_000, 200_000, 50_000,
-        PairStrategyOptions.defaults(), EvidenceOptions.defaults(), OpenAiOptions.defaults());
+        PairStrategyOptions.defaults(), EvidenceOptions.defaults(), OpenAiOptions.defaults(),
+        LlmOptions.defaults());
   }
 
   void validate() {
@@ -25,6 +29,11 @@ public record JudgeOptions(String provider, boolean autoRun, long intervalMs, in
     if ("openai".equals(provider)) {
       Require.nonBlank("judge.openai.baseUrl", openai.baseUrl());
       Require.nonBlank("judge.openai.model", openai.model());
+    }
+    try {
+      llm.validate();
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("judge.llm", e.getMessage(), e);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
 import io.kerec.bus.HealthReport;
+import io.kerec.bus.ItemsIndexed;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.PurchasesApplied;
 import io.kerec.config.JudgeOptions;
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * Decides which entity pairs are complementary. Keeps entity popularity and co-purchase counters from bills,
  * generates pairs with the segmented {@link PairStrategy}, asks the configured {@link VerdictProvider}, stores
  * every verdict in PostgreSQL before it reaches the graph, and never asks a judged pair again.
+ *
+ * <p>With the local evidence provider pairs are decided in runs. With an LLM provider, pairs go to the durable
+ * {@link PairQueue} first (entities of new items paired with the head at once, ahead of the rest), and an
+ * {@link LlmDispatcher} drains it through the throttle and circuit breaker ({@link LlmCallPolicy}), or leaves it
+ * to a batch export when {@code judge.llm.dispatch} is {@code batch}.
  * Deployed as a worker verticle: counters and providers are confined to its one ordered context.
  */
 public final class JudgeVerticle extends VerticleBase {
@@ -52,6 +58,11 @@ public final class JudgeVerticle extends VerticleBase {
   private long positives;
   private String lastError;
   private MeterRegistry meters;
+  private PairQueue queue;
+  private LlmDispatcher dispatcher;
+  private long nextPriority;
+  private long urgentPriority = PairQueue.URGENT;
+  private final Set<String> pairedEntities = new HashSet<>();
 
   public JudgeVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
@@ -65,9 +76,16 @@ public final class JudgeVerticle extends VerticleBase {
     store = Store.create(vertx, pg, 2);
     stats = new EvidenceStats(options.maxOpenBaskets());
     strategy = new PairStrategy(options.pairs());
-    provider = "openai".equals(options.provider())
-        ? new OpenAiVerdictProvider(vertx, options.openai())
-        : new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
+    if ("openai".equals(options.provider())) {
+      LlmOptions llm = options.llm();
+      long largestCall = 2L * (1_500 + (long) options.openai().batchSize() * (40 + llm.answerTokensPerPair()));
+      LlmCallPolicy policy = new LlmCallPolicy(vertx, llm, largestCall, meters, OpenAiVerdictProvider.NAME);
+      provider = new OpenAiVerdictProvider(vertx, options.openai(), policy, llm.answerTokensPerPair());
+      queue = new PairQueue(vertx, pg, provider.name(), provider.model(), provider.promptVersion());
+      dispatcher = new LlmDispatcher(vertx, queue, provider, policy, llm, instanceName(llm), this::toGraph, meters);
+    } else {
+      provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
+    }
     return store.verdicts(provider.name(), provider.model(), provider.promptVersion())
         .compose(verdicts -> {
           List<Complement> known = new ArrayList<>();
@@ -83,14 +101,32 @@ public final class JudgeVerticle extends VerticleBase {
           return known.isEmpty() ? Future.succeededFuture()
               : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(known), INTERNAL);
         })
+        .compose(v -> queue == null ? Future.succeededFuture() : queue.known().compose(queued -> {
+          judged.addAll(queued);
+          return queue.lastPriority().map(last -> nextPriority = last + 1);
+        }))
         .compose(v -> store.forEachPurchase(page -> page.forEach(this::count)))
+        .compose(n -> dispatcher == null ? Future.succeededFuture(n) : dispatcher.start().map(n))
         .onSuccess(n -> {
           dirty = n > 0;
+          pairedEntities.addAll(stats.byPopularity());
           vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
             msg.body().purchases().forEach(this::count);
             dirty = true;
           });
-          vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> msg.reply(health()));
+          vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> health().onComplete(ar ->
+              msg.reply(ar.succeeded() ? ar.result() : new HealthReport("judge", "DEGRADED",
+                  Map.of("error", String.valueOf(ar.cause().getMessage()))))));
+          vertx.eventBus().consumer(Addresses.JUDGE_STATUS, msg -> health().onComplete(ar -> {
+            if (ar.succeeded()) {
+              msg.reply(ar.result());
+            } else {
+              msg.fail(500, "judge status unavailable: " + ar.cause().getMessage());
+            }
+          }));
+          if (queue != null) {
+            vertx.eventBus().<ItemsIndexed>consumer(Addresses.ITEMS_INDEXED, msg -> pairNewEntities(msg.body()));
+          }
           vertx.eventBus().consumer(Addresses.JUDGE_RUN, msg -> runUntilDone(0)
               .onSuccess(verdicts -> msg.reply(new Done(verdicts)))
               .onFailure(e -> msg.fail(500, "judging failed: " + e.getMessage())));
@@ -108,6 +144,20 @@ public final class JudgeVerticle extends VerticleBase {
 
   private void maybeRun() {
     if (!dirty || running) {
+      return;
+    }
+    if (queue != null) {
+      dirty = false;
+      running = true;
+      enqueueNext().onComplete(ar -> {
+        running = false;
+        runs++;
+        if (ar.failed()) {
+          lastError = ar.cause().getMessage();
+          dirty = true;
+          LOG.warn("judge: queueing pairs failed, will retry: {}", lastError);
+        }
+      });
       return;
     }
     dirty = false;
@@ -134,6 +184,10 @@ public final class JudgeVerticle extends VerticleBase {
 
   /** Judges every pending pair, run after run, until a run finds nothing to ask; resolves to the verdict count. */
   private Future<Integer> runUntilDone(int verdictsSoFar) {
+    if (queue != null) {
+      return running ? later(() -> runUntilDone(verdictsSoFar))
+          : enqueueNext().compose(queued -> untilQueueDrained(positives));
+    }
     if (running) {
       Promise<Integer> later = Promise.promise();
       vertx.setTimer(50, id -> runUntilDone(verdictsSoFar).onComplete(later));
@@ -152,6 +206,105 @@ public final class JudgeVerticle extends VerticleBase {
         })
         .compose(totals -> totals[0] == 0 ? Future.succeededFuture(verdictsSoFar)
             : runUntilDone(verdictsSoFar + totals[0]));
+  }
+
+  /** Queues the strategy's next pairs (those neither judged nor queued yet) and wakes the dispatcher. */
+  private Future<Integer> enqueueNext() {
+    List<EntityPair> pairs = nextPairs();
+    judged.addAll(pairs);
+    long first = nextPriority;
+    nextPriority += pairs.size();
+    return enqueueInChunks(pairs, first).onSuccess(n -> {
+      if (n > 0) {
+        LOG.info("judge: {} pairs queued for {}", n, provider.model());
+      }
+      dispatcher.wake();
+    }).onFailure(e -> judged.removeAll(pairs));
+  }
+
+  private Future<Integer> enqueueInChunks(List<EntityPair> pairs, long firstPriority) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (int from = 0; from < pairs.size(); from += 10_000) {
+      List<EntityPair> chunk = pairs.subList(from, Math.min(pairs.size(), from + 10_000));
+      long priority = firstPriority + from;
+      chain = chain.compose(total -> queue.enqueue(chunk, priority).map(n -> total + n));
+    }
+    return chain;
+  }
+
+  /** Entities of new items that no bill has mentioned yet are paired with the head at once, ahead of the rest. */
+  private void pairNewEntities(ItemsIndexed indexed) {
+    List<String> head = stats.byPopularity();
+    head = head.subList(0, Math.min(head.size(), strategy.options().head()));
+    List<EntityPair> pairs = new ArrayList<>();
+    for (var item : indexed.items()) {
+      for (String entity : item.entities()) {
+        if (!pairedEntities.add(entity)) {
+          continue;
+        }
+        for (String h : head) {
+          for (EntityPair p : List.of(new EntityPair(entity, h), new EntityPair(h, entity))) {
+            if (!p.isLoop() && judged.add(p)) {
+              pairs.add(p);
+            }
+          }
+        }
+      }
+    }
+    if (pairs.isEmpty()) {
+      return;
+    }
+    long first = urgentPriority;
+    urgentPriority += pairs.size();
+    enqueueInChunks(pairs, first)
+        .onSuccess(n -> {
+          LOG.info("judge: {} pairs of new entities queued first", n);
+          dispatcher.wake();
+        })
+        .onFailure(e -> {
+          judged.removeAll(pairs);
+          lastError = e.getMessage();
+        });
+  }
+
+  private Future<Integer> untilQueueDrained(long positivesBefore) {
+    return queue.depth().compose(depth -> {
+      if (depth.get("pending") + depth.get("claimed") == 0) {
+        return Future.succeededFuture((int) (positives - positivesBefore));
+      }
+      return later(() -> untilQueueDrained(positivesBefore));
+    });
+  }
+
+  private <T> Future<T> later(java.util.function.Supplier<Future<T>> next) {
+    Promise<T> promise = Promise.promise();
+    vertx.setTimer(200, id -> next.get().onComplete(promise));
+    return promise.future();
+  }
+
+  private Future<Void> toGraph(List<Verdict> verdicts) {
+    List<Complement> edges = new ArrayList<>();
+    for (Verdict v : verdicts) {
+      if (v.complementary()) {
+        edges.add(edge(v));
+      }
+    }
+    positives += edges.size();
+    return edges.isEmpty() ? Future.succeededFuture()
+        : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(edges), INTERNAL).mapEmpty();
+  }
+
+  private String instanceName(LlmOptions llm) {
+    if (llm.instance() != null && !llm.instance().isBlank()) {
+      return llm.instance();
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    return host + ":" + config.dataPath().toAbsolutePath().normalize();
   }
 
   private List<EntityPair> nextPairs() {
@@ -215,10 +368,11 @@ public final class JudgeVerticle extends VerticleBase {
     return new Complement(v.source(), v.target(), v.confidence(), v.confidence(), v.provider());
   }
 
-  private HealthReport health() {
+  private Future<HealthReport> health() {
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("provider", provider.name());
     details.put("model", provider.model());
+    details.put("promptVersion", provider.promptVersion());
     details.put("entities", stats.entities());
     details.put("baskets", stats.baskets());
     details.put("pairsJudged", judged.size());
@@ -227,11 +381,24 @@ public final class JudgeVerticle extends VerticleBase {
     if (lastError != null) {
       details.put("lastError", lastError);
     }
-    return new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details);
+    if (dispatcher == null) {
+      return Future.succeededFuture(new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details));
+    }
+    return dispatcher.status().map(status -> {
+      details.putAll(status);
+      boolean degraded = status.containsKey("degraded") || lastError != null;
+      return new HealthReport("judge", degraded ? "DEGRADED" : "UP", details);
+    });
   }
 
   @Override
   public Future<?> stop() {
+    if (dispatcher != null) {
+      dispatcher.stop();
+    }
+    if (queue != null) {
+      queue.close();
+    }
     store.close();
     return Future.succeededFuture();
   }

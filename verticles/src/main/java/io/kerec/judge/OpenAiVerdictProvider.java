@@ -71,6 +71,8 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
   private final String apiKey;
   private final String template;
   private final Clock clock;
+  private final CallPolicy policy;
+  private final int answerTokensPerPair;
 
   /**
    * Creates a provider with its own {@link WebClient}; the API key is read from the environment variable named by
@@ -80,7 +82,20 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
    * @param options endpoint, model and limits
    */
   public OpenAiVerdictProvider(Vertx vertx, OpenAiOptions options) {
-    this(WebClient.create(vertx), true, options, System::getenv, Clock.systemUTC());
+    this(WebClient.create(vertx), true, options, System::getenv, Clock.systemUTC(), CallPolicy.DIRECT, 0);
+  }
+
+  /**
+   * Creates a provider with its own {@link WebClient} whose every HTTP call goes through {@code policy}
+   * (throttle, retries, circuit breaker: {@link LlmCallPolicy}).
+   *
+   * @param vertx the Vert.x instance
+   * @param options endpoint, model and limits
+   * @param policy how each HTTP call is admitted, retried and accounted
+   * @param answerTokensPerPair answer tokens expected per pair, for the estimate given to {@code policy}
+   */
+  public OpenAiVerdictProvider(Vertx vertx, OpenAiOptions options, CallPolicy policy, int answerTokensPerPair) {
+    this(WebClient.create(vertx), true, options, System::getenv, Clock.systemUTC(), policy, answerTokensPerPair);
   }
 
   /**
@@ -91,11 +106,12 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
    * @param environment looks up environment variables (e.g. {@code System::getenv})
    */
   public OpenAiVerdictProvider(WebClient client, OpenAiOptions options, Function<String, String> environment) {
-    this(client, false, options, environment, Clock.systemUTC());
+    this(client, false, options, environment, Clock.systemUTC(), CallPolicy.DIRECT, 0);
   }
 
   private OpenAiVerdictProvider(WebClient client, boolean ownsClient, OpenAiOptions options,
-                                Function<String, String> environment, Clock clock) {
+                                Function<String, String> environment, Clock clock, CallPolicy policy,
+                                int answerTokensPerPair) {
     this.client = Objects.requireNonNull(client, "client");
     this.ownsClient = ownsClient;
     this.options = Objects.requireNonNull(options, "options");
@@ -105,6 +121,8 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
     this.apiKey = key == null || key.isBlank() ? null : key.strip();
     this.template = loadTemplate();
     this.clock = clock;
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.answerTokensPerPair = Math.max(0, answerTokensPerPair);
   }
 
   @Override
@@ -158,7 +176,8 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
     }
     List<EntityPair> batch = List.copyOf(pairs);
     JsonArray messages = new JsonArray().add(message("user", renderPrompt(batch)));
-    return complete(messages).compose(first -> {
+    long expectedAnswer = (long) answerTokensPerPair * batch.size();
+    return complete(messages, expectedAnswer).compose(first -> {
       Parsed parsed = parse(first.content(), batch.size());
       if (parsed.error() == null) {
         return Future.succeededFuture(verdicts(batch, parsed.answers(), first.totalTokens()));
@@ -166,16 +185,46 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
       JsonArray repair = messages.copy()
           .add(message("assistant", first.content()))
           .add(message("user", repairInstruction(parsed.error(), batch.size())));
-      return complete(repair).compose(second -> {
+      return complete(repair, expectedAnswer).compose(second -> {
         Parsed again = parse(second.content(), batch.size());
         if (again.error() != null) {
           return Future.failedFuture(new UnparseableAnswerException(
               "answer unparseable after one repair attempt: " + again.error() + " (first: " + parsed.error() + ")",
-              second.content(), first.content()));
+              second.content(), first.content(), first.totalTokens() + second.totalTokens()));
         }
         return Future.succeededFuture(verdicts(batch, again.answers(), first.totalTokens() + second.totalTokens()));
       });
     });
+  }
+
+  /**
+   * The chat-completions request body for a batch, exactly as a live call sends it first (used for batch-API
+   * export, so batch and live answers are asked the same way).
+   *
+   * @param pairs the pairs, numbered from 1 in this order; at most {@link #maxBatch()}
+   * @return the request body
+   */
+  public JsonObject requestBody(List<EntityPair> pairs) {
+    return body(new JsonArray().add(message("user", renderPrompt(List.copyOf(pairs)))));
+  }
+
+  /**
+   * Turns the body of a chat completion (a batch-API result line's {@code response.body}) into verdicts with the
+   * same strict rules as a live answer; no repair is possible, so a broken answer fails.
+   *
+   * @param pairs the pairs the request asked, in its order
+   * @param completionBody the chat-completion JSON text
+   * @return verdicts of the pairs the answer decided
+   * @throws UnparseableAnswerException when the body or its content breaks the rules
+   */
+  public List<Verdict> verdictsFromCompletion(List<EntityPair> pairs, String completionBody) {
+    Completion completion = parseCompletion(completionBody);
+    Parsed parsed = parse(completion.content(), pairs.size());
+    if (parsed.error() != null) {
+      throw new UnparseableAnswerException("answer unparseable: " + parsed.error(), completion.content(),
+          completion.content(), completion.totalTokens());
+    }
+    return verdicts(List.copyOf(pairs), parsed.answers(), completion.totalTokens());
   }
 
   /**
@@ -225,7 +274,22 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
   private record Completion(String content, long totalTokens) {
   }
 
-  private Future<Completion> complete(JsonArray messages) {
+  private Future<Completion> complete(JsonArray messages, long expectedAnswerTokens) {
+    JsonObject body = body(messages);
+    long estimate = estimateTokens(messages) + expectedAnswerTokens;
+    return policy.call(estimate, Completion::totalTokens, () -> send(body));
+  }
+
+  /** Prompt tokens of the messages, estimated at four characters a token plus four per message. */
+  private static long estimateTokens(JsonArray messages) {
+    long chars = 0;
+    for (int i = 0; i < messages.size(); i++) {
+      chars += messages.getJsonObject(i).getString("content", "").length() + 16;
+    }
+    return (chars + 3) / 4;
+  }
+
+  private JsonObject body(JsonArray messages) {
     JsonObject body = new JsonObject()
         .put("model", options.model())
         .put("messages", messages)
@@ -233,6 +297,10 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
     if (options.jsonMode()) {
       body.put("response_format", new JsonObject().put("type", "json_object"));
     }
+    return body;
+  }
+
+  private Future<Completion> send(JsonObject body) {
     var request = client.postAbs(options.endpoint())
         .timeout(options.timeoutMs())
         .putHeader("Accept", "application/json");
@@ -249,29 +317,55 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
     String text = response.body() == null ? "" : response.body().toString(StandardCharsets.UTF_8);
     if (response.statusCode() / 100 != 2) {
       return Future.failedFuture(new ProviderHttpException(response.statusCode(),
-          retryAfterSeconds(response.getHeader("Retry-After"), clock), text));
+          retryAfterMillis(response.getHeader("retry-after-ms"), response.getHeader("Retry-After"), clock), text,
+          true));
     }
+    try {
+      return Future.succeededFuture(parseCompletion(text));
+    } catch (UnparseableAnswerException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static Completion parseCompletion(String text) {
     JsonNode root;
     try {
       root = STRICT.readTree(text);
     } catch (JsonProcessingException e) {
-      return Future.failedFuture(new UnparseableAnswerException(
-          "response body is not JSON: " + e.getOriginalMessage(), text, text));
+      throw new UnparseableAnswerException("response body is not JSON: " + e.getOriginalMessage(), text, text);
     }
     JsonNode message = root == null ? null : root.path("choices").path(0).path("message");
     if (message == null || !message.isObject()) {
-      return Future.failedFuture(new UnparseableAnswerException(
-          "response is not a chat completion (no choices[0].message)", text, text));
+      throw new UnparseableAnswerException("response is not a chat completion (no choices[0].message)", text, text);
     }
     JsonNode content = message.get("content");
     String contentText = content == null || content.isNull() ? "" : content.isTextual() ? content.asText() : null;
     if (contentText == null) {
-      return Future.failedFuture(new UnparseableAnswerException(
-          "choices[0].message.content is not a string", text, text));
+      throw new UnparseableAnswerException("choices[0].message.content is not a string", text, text);
     }
     JsonNode total = root.path("usage").path("total_tokens");
     long tokens = total.canConvertToLong() && total.asLong() > 0 ? total.asLong() : 0;
-    return Future.succeededFuture(new Completion(contentText, tokens));
+    return new Completion(contentText, tokens);
+  }
+
+  /**
+   * Milliseconds to wait from {@code retry-after-ms} (sent by Azure OpenAI and others) or else {@code Retry-After}.
+   *
+   * @return milliseconds, or -1 when neither header is usable
+   */
+  static long retryAfterMillis(String millisHeader, String header, Clock clock) {
+    if (millisHeader != null && !millisHeader.isBlank()) {
+      try {
+        double ms = Double.parseDouble(millisHeader.strip());
+        if (ms >= 0 && ms < Long.MAX_VALUE) {
+          return (long) Math.ceil(ms);
+        }
+      } catch (NumberFormatException ignored) {
+        // fall back to Retry-After
+      }
+    }
+    long seconds = retryAfterSeconds(header, clock);
+    return seconds < 0 ? -1 : seconds * 1000;
   }
 
   /**

@@ -9,6 +9,7 @@ public class ProviderHttpException extends JudgeException {
 
   private final int status;
   private final long retryAfterSeconds;
+  private final long retryAfterMillis;
   private final String body;
 
   /**
@@ -17,12 +18,28 @@ public class ProviderHttpException extends JudgeException {
    * @param body response body as text (may be empty)
    */
   public ProviderHttpException(int status, long retryAfterSeconds, String body) {
+    this(status, retryAfterSeconds < 0 ? -1 : retryAfterSeconds * 1000, body, true);
+  }
+
+  /**
+   * @param status HTTP status code
+   * @param retryAfterMillis milliseconds from {@code retry-after-ms} or {@code Retry-After}, or -1 when absent
+   * @param body response body as text (may be empty)
+   * @param millis marks this constructor (the delay is in milliseconds)
+   */
+  public ProviderHttpException(int status, long retryAfterMillis, String body, boolean millis) {
     super("provider answered HTTP " + status
-        + (retryAfterSeconds >= 0 ? " (retry after " + retryAfterSeconds + " s)" : "")
+        + (retryAfterMillis >= 0 ? " (retry after " + retryAfterMillis + " ms)" : "")
         + ": " + abbreviate(body));
     this.status = status;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterMillis = retryAfterMillis;
+    this.retryAfterSeconds = retryAfterMillis < 0 ? -1 : (retryAfterMillis + 999) / 1000;
     this.body = body == null ? "" : body;
+  }
+
+  /** @return milliseconds to wait according to the server, or -1 when it sent no usable header */
+  public long retryAfterMillis() {
+    return retryAfterMillis;
   }
 
   /** @return the HTTP status code */

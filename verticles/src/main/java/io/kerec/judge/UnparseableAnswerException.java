@@ -7,6 +7,7 @@ package io.kerec.judge;
 public class UnparseableAnswerException extends JudgeException {
   private final String rawAnswer;
   private final String firstAnswer;
+  private final long tokens;
 
   /**
    * @param message why the last answer was rejected
@@ -15,9 +16,25 @@ public class UnparseableAnswerException extends JudgeException {
    *     no repair was attempted)
    */
   public UnparseableAnswerException(String message, String rawAnswer, String firstAnswer) {
+    this(message, rawAnswer, firstAnswer, 0);
+  }
+
+  /**
+   * @param message why the last answer was rejected
+   * @param rawAnswer the text of the last answer
+   * @param firstAnswer the text of the first answer
+   * @param tokens tokens the provider reported for the rejected answers (they are paid for all the same)
+   */
+  public UnparseableAnswerException(String message, String rawAnswer, String firstAnswer, long tokens) {
     super(message);
     this.rawAnswer = rawAnswer == null ? "" : rawAnswer;
     this.firstAnswer = firstAnswer == null ? "" : firstAnswer;
+    this.tokens = Math.max(0, tokens);
+  }
+
+  /** @return tokens spent on the rejected answers (0 when the server reported none) */
+  public long tokens() {
+    return tokens;
   }
 
   /** @return the raw text of the last (rejected) answer */
