@@ -80,7 +80,8 @@ public final class JudgeVerticle extends VerticleBase {
       LlmOptions llm = options.llm();
       long largestCall = 2L * (1_500 + (long) options.openai().batchSize() * (40 + llm.answerTokensPerPair()));
       LlmCallPolicy policy = new LlmCallPolicy(vertx, llm, largestCall, meters, OpenAiVerdictProvider.NAME);
-      provider = new OpenAiVerdictProvider(vertx, options.openai(), policy, llm.answerTokensPerPair());
+      provider = new OpenAiVerdictProvider(vertx, options.openai(), policy, llm.answerTokensPerPair(),
+          2 * llm.maxInFlight());
       queue = new PairQueue(vertx, pg, provider.name(), provider.model(), provider.promptVersion());
       dispatcher = new LlmDispatcher(vertx, queue, provider, policy, llm, instanceName(llm), this::toGraph, meters);
     } else {

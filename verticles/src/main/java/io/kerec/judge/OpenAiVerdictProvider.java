@@ -93,9 +93,14 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
    * @param options endpoint, model and limits
    * @param policy how each HTTP call is admitted, retried and accounted
    * @param answerTokensPerPair answer tokens expected per pair, for the estimate given to {@code policy}
+   * @param maxConnections HTTP connections to the provider; at least the calls in flight, so that no admitted
+   *     call waits for a connection (and is sent after a {@code Retry-After} began)
    */
-  public OpenAiVerdictProvider(Vertx vertx, OpenAiOptions options, CallPolicy policy, int answerTokensPerPair) {
-    this(WebClient.create(vertx), true, options, System::getenv, Clock.systemUTC(), policy, answerTokensPerPair);
+  public OpenAiVerdictProvider(Vertx vertx, OpenAiOptions options, CallPolicy policy, int answerTokensPerPair,
+                               int maxConnections) {
+    this(WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions(),
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(Math.max(1, maxConnections))),
+        true, options, System::getenv, Clock.systemUTC(), policy, answerTokensPerPair);
   }
 
   /**

@@ -46,7 +46,7 @@ final class JudgeHarness implements AutoCloseable {
       OpenAiOptions openai = new OpenAiOptions(baseUrl, model, null, 10_000, batchSize, true);
       long largestCall = 2L * (1_500 + (long) batchSize * (40 + llm.answerTokensPerPair()));
       policy = new LlmCallPolicy(vertx, llm, largestCall, new SimpleMeterRegistry(), "openai");
-      provider = new OpenAiVerdictProvider(vertx, openai, policy, llm.answerTokensPerPair());
+      provider = new OpenAiVerdictProvider(vertx, openai, policy, llm.answerTokensPerPair(), 2 * llm.maxInFlight());
       queue = new PairQueue(vertx, pg(), provider.name(), model, provider.promptVersion());
       dispatcher = new LlmDispatcher(vertx, queue, provider, policy, llm, "test-instance", v -> {
         delivered.addAll(v);
