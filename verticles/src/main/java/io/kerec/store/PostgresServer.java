@@ -22,6 +22,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * migrations in {@code db/migration}. Blocking: call it off the event loop.
  */
 public final class PostgresServer implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresServer.class);
   private final EmbeddedPostgres embedded;
   private final PgConnectOptions connectOptions;
 
@@ -38,6 +39,7 @@ public final class PostgresServer implements AutoCloseable {
       if (options.embedded()) {
         Path dir = dataDir.resolve("postgres");
         Files.createDirectories(dir);
+        stopOrphan(dir);
         embedded = EmbeddedPostgres.builder()
             .setDataDirectory(dir)
             .setCleanDataDirectory(false)
@@ -60,6 +62,44 @@ public final class PostgresServer implements AutoCloseable {
     } catch (IOException | SQLException | RuntimeException e) {
       closeQuietly(embedded);
       throw new StoreException("PostgreSQL could not be started or migrated: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * An engine killed without a chance to stop (SIGKILL, power loss of the JVM only) leaves its embedded
+   * PostgreSQL running on the data directory. Stop it (SIGTERM: its clients are gone, so it shuts down at once;
+   * SIGKILL after 60 s, which PostgreSQL recovers from with its WAL) so that this start can take the directory.
+   */
+  private static void stopOrphan(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    java.util.List<String> lines = Files.readAllLines(pidFile);
+    long pid;
+    try {
+      pid = lines.isEmpty() ? -1 : Long.parseLong(lines.get(0).strip());
+    } catch (NumberFormatException e) {
+      return;
+    }
+    java.util.Optional<ProcessHandle> orphan = ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false))
+        .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(dir.toString())).orElse(false));
+    if (orphan.isEmpty()) {
+      return;
+    }
+    LOG.warn("PostgreSQL (pid {}) is still running on {} after an unclean stop; stopping it", pid, dir);
+    ProcessHandle h = orphan.get();
+    h.destroy();
+    try {
+      h.onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      h.destroyForcibly();
+      h.onExit().join();
+    } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while stopping PostgreSQL pid " + pid, e);
     }
   }
 
