@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * judging run and restart (nothing lost, nothing asked twice but the calls in flight at the kill), then a provider
  * outage (breaker open, judge degraded in {@code /health}, recommendations still served, judging resumes).
  */
-@Tag("slow")
+@Tag("e2e")
 class JudgeCrashTest {
   private static final String MODEL = "crash-test-model";
   private static final int IN_FLIGHT = 4;
@@ -137,6 +137,11 @@ class JudgeCrashTest {
       assertThat(after.getString("breaker")).isEqualTo("CLOSED");
       awaitHealthJson(h -> "UP".equals(h.getJsonObject("components").getJsonObject("judge").getString("status")),
           Duration.ofSeconds(30));
+
+      String metrics = get("/metrics").body();
+      assertThat(metrics).contains("kerec_judge_calls_total", "kerec_judge_tokens_total",
+          "kerec_judge_rate_limited_total", "kerec_judge_latency_seconds_bucket", "kerec_judge_queue_pending",
+          "kerec_judge_verdicts_total", "kerec_judge_breaker_open");
 
       engine.destroy();
       engine.waitFor();
