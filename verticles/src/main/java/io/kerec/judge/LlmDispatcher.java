@@ -44,6 +44,7 @@ public final class LlmDispatcher {
   private long complementary;
   private long unparseable;
   private long calls;
+  private long recovered;
   private String lastError;
   private volatile int pendingGauge;
 
@@ -83,7 +84,7 @@ public final class LlmDispatcher {
    * @return completion once the queue is ready
    */
   public Future<Void> start() {
-    return queue.releaseClaimsOf(instance)
+    return recoverInFlight().compose(v -> queue.releaseClaimsOf(instance))
         .compose(released -> {
           if (released > 0) {
             LOG.info("judge: {} pairs claimed before the last stop are pending again", released);
@@ -101,6 +102,39 @@ public final class LlmDispatcher {
           wake();
           return null;
         });
+  }
+
+  private OpenAiVerdictProvider storing() {
+    return provider instanceof OpenAiVerdictProvider o && o.options().storeCompletions() ? o : null;
+  }
+
+  /** Fetches the stored answers of the calls this instance had in flight when it stopped, one call at a time. */
+  private Future<Void> recoverInFlight() {
+    OpenAiVerdictProvider openai = storing();
+    if (openai == null) {
+      return Future.succeededFuture();
+    }
+    return queue.callsInFlight(instance).compose(calls -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (Map.Entry<String, List<EntityPair>> call : calls.entrySet()) {
+        chain = chain.compose(v -> openai.recover(call.getValue(), call.getKey()).compose(answer -> {
+          if (answer == null) {
+            return Future.succeededFuture();
+          }
+          recovered += call.getValue().size();
+          long tokens = answer.stream().mapToLong(Verdict::tokens).sum();
+          spentToday += tokens;
+          spentTotal += tokens;
+          return queue.complete(call.getValue(), answer, tokens, options.maxAbstentions(), 60_000)
+              .compose(fresh -> fresh.isEmpty() ? Future.<Void>succeededFuture() : sink.apply(fresh));
+        }));
+      }
+      return chain.onSuccess(v -> {
+        if (recovered > 0) {
+          LOG.info("judge: answers of {} pairs in flight at the last stop recovered from the provider", recovered);
+        }
+      });
+    });
   }
 
   /** Stops claiming; calls in flight finish. */
@@ -145,7 +179,15 @@ public final class LlmDispatcher {
 
   private Future<Void> ask(List<EntityPair> pairs) {
     calls++;
-    return provider.judge(pairs).transform(ar -> {
+    OpenAiVerdictProvider openai = storing();
+    Future<List<Verdict>> call;
+    if (openai == null) {
+      call = provider.judge(pairs);
+    } else {
+      String callId = java.util.UUID.randomUUID().toString();
+      call = queue.markCall(pairs, callId).compose(v -> openai.judge(pairs, callId));
+    }
+    return call.transform(ar -> {
       if (ar.succeeded()) {
         List<Verdict> answer = ar.result();
         long tokens = answer.stream().mapToLong(Verdict::tokens).sum();
@@ -235,6 +277,7 @@ public final class LlmDispatcher {
       status.put("verdicts", verdicts);
       status.put("complementary", complementary);
       status.put("unparseable", unparseable);
+      status.put("recoveredAfterRestart", recovered);
       status.put("breaker", policy.breakerState().name());
       Map<String, Object> throttle = new LinkedHashMap<>();
       throttle.put("requestsPerMinute", options.requestsPerMinute());

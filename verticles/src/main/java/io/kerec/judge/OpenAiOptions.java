@@ -16,6 +16,11 @@ import java.util.Objects;
  * @param batchSize most pairs per request ({@link VerdictProvider#maxBatch()}), 1 to 200
  * @param jsonMode send {@code response_format: {"type": "json_object"}} (OpenAI, vLLM, Ollama and llama.cpp
  *     support it; turn off for servers that reject the field)
+ * @param storeCompletions send {@code store: true} with a {@code metadata.kerec_call} id (OpenAI and Azure OpenAI
+ *     keep such completions), so that after a crash the answers of calls that were in flight are fetched from
+ *     {@code GET /chat/completions?metadata[kerec_call]=...} instead of being paid for again; off by default
+ *     because servers such as vLLM or Ollama have no stored completions, and stored completions keep prompts at
+ *     the provider
  */
 public record OpenAiOptions(
     String baseUrl,
@@ -23,10 +28,26 @@ public record OpenAiOptions(
     String apiKeyEnv,
     long timeoutMs,
     int batchSize,
-    boolean jsonMode) {
+    boolean jsonMode,
+    boolean storeCompletions) {
 
   /** Largest accepted {@link #batchSize()}. */
   public static final int MAX_BATCH_SIZE = 200;
+
+  /**
+   * Options without stored completions.
+   *
+   * @param baseUrl base URL
+   * @param model model
+   * @param apiKeyEnv API key variable
+   * @param timeoutMs timeout
+   * @param batchSize pairs per request
+   * @param jsonMode JSON mode
+   */
+  public OpenAiOptions(String baseUrl, String model, String apiKeyEnv, long timeoutMs, int batchSize,
+                       boolean jsonMode) {
+    this(baseUrl, model, apiKeyEnv, timeoutMs, batchSize, jsonMode, false);
+  }
 
   /** Validates the fields and strips trailing slashes from {@code baseUrl}. */
   public OpenAiOptions {
@@ -58,7 +79,7 @@ public record OpenAiOptions(
    * @return the default options
    */
   public static OpenAiOptions defaults() {
-    return new OpenAiOptions("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", 60_000, 20, true);
+    return new OpenAiOptions("https://api.openai.com/v1", "gpt-4o-mini", "OPENAI_API_KEY", 60_000, 20, true, false);
   }
 
   /** @return the chat-completions endpoint URL */

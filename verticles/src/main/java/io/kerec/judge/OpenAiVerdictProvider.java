@@ -169,6 +169,18 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
 
   @Override
   public Future<List<Verdict>> judge(List<EntityPair> pairs) {
+    return judge(pairs, null);
+  }
+
+  /**
+   * Judges a batch, tagging the first request with {@code callId} when {@link OpenAiOptions#storeCompletions()}
+   * is on, so that {@link #recover} can find its answer after a crash.
+   *
+   * @param pairs at most {@link #maxBatch()} pairs
+   * @param callId unique id of this call, or null
+   * @return verdicts of the pairs the answer decided
+   */
+  public Future<List<Verdict>> judge(List<EntityPair> pairs, String callId) {
     if (pairs == null) {
       return Future.failedFuture(new NullPointerException("pairs"));
     }
@@ -182,7 +194,7 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
     List<EntityPair> batch = List.copyOf(pairs);
     JsonArray messages = new JsonArray().add(message("user", renderPrompt(batch)));
     long expectedAnswer = (long) answerTokensPerPair * batch.size();
-    return complete(messages, expectedAnswer).compose(first -> {
+    return complete(messages, expectedAnswer, callId).compose(first -> {
       Parsed parsed = parse(first.content(), batch.size());
       if (parsed.error() == null) {
         return Future.succeededFuture(verdicts(batch, parsed.answers(), first.totalTokens()));
@@ -190,7 +202,7 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
       JsonArray repair = messages.copy()
           .add(message("assistant", first.content()))
           .add(message("user", repairInstruction(parsed.error(), batch.size())));
-      return complete(repair, expectedAnswer).compose(second -> {
+      return complete(repair, expectedAnswer, null).compose(second -> {
         Parsed again = parse(second.content(), batch.size());
         if (again.error() != null) {
           return Future.failedFuture(new UnparseableAnswerException(
@@ -279,8 +291,46 @@ public final class OpenAiVerdictProvider implements VerdictProvider {
   private record Completion(String content, long totalTokens) {
   }
 
-  private Future<Completion> complete(JsonArray messages, long expectedAnswerTokens) {
+  /**
+   * Looks up the stored answer of a call made before a crash ({@code GET /chat/completions} filtered by its
+   * {@code metadata.kerec_call}) and parses it like a live answer.
+   *
+   * @param pairs the pairs of the call, in its order
+   * @param callId the call's id
+   * @return the verdicts, or null when the provider has no stored answer for the call (ask again)
+   */
+  public Future<List<Verdict>> recover(List<EntityPair> pairs, String callId) {
+    if (!options.storeCompletions() || callId == null) {
+      return Future.succeededFuture(null);
+    }
+    var request = client.getAbs(options.endpoint()).timeout(options.timeoutMs())
+        .addQueryParam("metadata[kerec_call]", callId).addQueryParam("limit", "1")
+        .putHeader("Accept", "application/json");
+    if (apiKey != null) {
+      request.bearerTokenAuthentication(apiKey);
+    }
+    return request.send().compose(response -> {
+      if (response.statusCode() / 100 != 2) {
+        return Future.succeededFuture(null);
+      }
+      JsonObject list = response.bodyAsJsonObject();
+      JsonArray data = list == null ? null : list.getJsonArray("data");
+      if (data == null || data.isEmpty()) {
+        return Future.succeededFuture(null);
+      }
+      try {
+        return Future.succeededFuture(verdictsFromCompletion(pairs, data.getJsonObject(0).encode()));
+      } catch (UnparseableAnswerException e) {
+        return Future.succeededFuture(null);
+      }
+    }, failure -> Future.succeededFuture(null));
+  }
+
+  private Future<Completion> complete(JsonArray messages, long expectedAnswerTokens, String callId) {
     JsonObject body = body(messages);
+    if (callId != null && options.storeCompletions()) {
+      body.put("store", true).put("metadata", new JsonObject().put("kerec_call", callId));
+    }
     long estimate = estimateTokens(messages) + expectedAnswerTokens;
     return policy.call(estimate, Completion::totalTokens, () -> send(body));
   }

@@ -105,6 +105,42 @@ public final class PairQueue implements AutoCloseable {
   }
 
   /**
+   * Records which call claimed pairs are sent in (before it is sent).
+   *
+   * @param pairs the claimed pairs
+   * @param callId the call's id
+   * @return completion
+   */
+  public Future<Void> markCall(List<EntityPair> pairs, String callId) {
+    return pool.preparedQuery("""
+            UPDATE judge_queue SET call_id = $6
+            WHERE provider = $3 AND model = $4 AND prompt_version = $5 AND state = 'claimed'
+              AND (source, target) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))
+            """).execute(pairTuple(pairs).addString(callId)).mapEmpty();
+  }
+
+  /**
+   * The calls an instance had in flight when it stopped: claimed pairs grouped by call id, in prompt order.
+   *
+   * @param instance the instance's name
+   * @return call id to pairs
+   */
+  public Future<Map<String, List<EntityPair>>> callsInFlight(String instance) {
+    return pool.preparedQuery("""
+            SELECT call_id, source, target FROM judge_queue
+            WHERE provider = $1 AND model = $2 AND prompt_version = $3 AND state = 'claimed' AND claimed_by = $4
+              AND call_id IS NOT NULL
+            ORDER BY call_id, priority
+            """).execute(key().addString(instance))
+        .map(rows -> {
+          Map<String, List<EntityPair>> calls = new LinkedHashMap<>();
+          rows.forEach(row -> calls.computeIfAbsent(row.getString(0), k -> new ArrayList<>())
+              .add(new EntityPair(row.getString(1), row.getString(2))));
+          return calls;
+        });
+  }
+
+  /**
    * Takes back the claims an instance left behind (it crashed or was killed before answering).
    *
    * @param instance the instance's name
@@ -112,7 +148,7 @@ public final class PairQueue implements AutoCloseable {
    */
   public Future<Integer> releaseClaimsOf(String instance) {
     return pool.preparedQuery("""
-            UPDATE judge_queue SET state = 'pending', claimed_by = NULL, claimed_until = NULL
+            UPDATE judge_queue SET state = 'pending', claimed_by = NULL, claimed_until = NULL, call_id = NULL
             WHERE provider = $1 AND model = $2 AND prompt_version = $3 AND state = 'claimed' AND claimed_by = $4
             """).execute(key().addString(instance))
         .map(rows -> rows.rowCount());
@@ -209,7 +245,7 @@ public final class PairQueue implements AutoCloseable {
    */
   public Future<Void> release(List<EntityPair> pairs, long delayMs, String error) {
     return pool.preparedQuery("""
-            UPDATE judge_queue SET state = 'pending', claimed_by = NULL, claimed_until = NULL,
+            UPDATE judge_queue SET state = 'pending', claimed_by = NULL, claimed_until = NULL, call_id = NULL,
               not_before = now() + $6 * interval '1 millisecond', last_error = $7
             WHERE provider = $3 AND model = $4 AND prompt_version = $5 AND state = 'claimed'
               AND (source, target) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))

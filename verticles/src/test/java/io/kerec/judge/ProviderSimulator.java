@@ -79,6 +79,8 @@ public final class ProviderSimulator implements AutoCloseable {
   private final AtomicLong repairs = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
   private final AtomicLong violations = new AtomicLong();
+  private final AtomicLong lookedUp = new AtomicLong();
+  private final Map<String, JsonObject> stored = new ConcurrentHashMap<>();
   private final List<long[]> acceptedAt = java.util.Collections.synchronizedList(new ArrayList<>());
   private volatile long lastLimitSentNanos;
   private volatile long limitedUntilNanos;
@@ -147,6 +149,10 @@ public final class ProviderSimulator implements AutoCloseable {
     long arrived = System.nanoTime();
     if (!"/v1/chat/completions".equals(req.path())) {
       req.response().setStatusCode(404).end();
+      return;
+    }
+    if (req.method() == io.vertx.core.http.HttpMethod.GET) {
+      listStored(req);
       return;
     }
     req.body().onSuccess(buffer -> {
@@ -224,6 +230,14 @@ public final class ProviderSimulator implements AutoCloseable {
           .put("usage", new JsonObject().put("prompt_tokens", promptTokens)
               .put("completion_tokens", completionTokens).put("total_tokens", total));
       long delay = latencyMillis();
+      JsonObject metadata = body.getJsonObject("metadata");
+      String callId = Boolean.TRUE.equals(body.getBoolean("store")) && metadata != null
+          ? metadata.getString("kerec_call") : null;
+      vertx.setTimer(Math.max(1, delay), id -> {
+        if (callId != null) {
+          stored.put(callId, completion);
+        }
+      });
       vertx.setTimer(Math.max(1, delay), id -> req.response().putHeader("Content-Type", "application/json")
           .end(completion.encode())
           .onSuccess(v -> {
@@ -233,6 +247,22 @@ public final class ProviderSimulator implements AutoCloseable {
           })
           .onFailure(e -> aborted.incrementAndGet()));
     });
+  }
+
+  private void listStored(HttpServerRequest req) {
+    String callId = req.getParam("metadata[kerec_call]");
+    JsonObject found = callId == null ? null : stored.get(callId);
+    JsonArray data = found == null ? new JsonArray() : new JsonArray().add(found);
+    if (found != null) {
+      lookedUp.incrementAndGet();
+    }
+    req.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("object", "list")
+        .put("data", data).put("has_more", false).encode());
+  }
+
+  /** @return stored completions that a client fetched back after a restart */
+  public long recoveredLookups() {
+    return lookedUp.get();
   }
 
   private void tooMany(HttpServerRequest req, long retryMs) {
