@@ -76,6 +76,8 @@ public final class LlmDispatcher {
     });
     policy.onBreakerRecovery(this::wake);
     meters.gauge("kerec.judge.queue.pending", this, d -> d.pendingGauge);
+    meters.gauge("kerec.judge.spend.tokens.today", this, d -> d.spentToday);
+    meters.gauge("kerec.judge.budget.exhausted", this, d -> d.budgetReason() == null ? 0 : 1);
   }
 
   /**
