@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,11 +38,22 @@ class OnlineRetailRealFileTest {
     return Optional.empty();
   }
 
+  /** Why the tests cannot run here, or null; each test reports it as its reason for being skipped. */
+  static String missing;
+
+  @BeforeEach
+  void needsTheSharedFile() {
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+  }
+
   @BeforeAll
   static void read() throws IOException {
     Optional<Path> file = sharedFile();
-    Assumptions.assumeTrue(file.isPresent(), () -> "skipped: the shared Online Retail file " + RELATIVE
-        + " is not in " + Path.of("").toAbsolutePath() + " or any parent directory");
+    if (file.isEmpty()) {
+      missing = "the shared Online Retail file " + RELATIVE + " is not in " + Path.of("").toAbsolutePath()
+          + " or any parent directory";
+      return;
+    }
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     long c0 = mx.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -47,11 +48,22 @@ class EvalRealFileTest {
     return Optional.empty();
   }
 
+  /** Why the tests cannot run here, or null; each test reports it as its reason for being skipped. */
+  static String missing;
+
+  @BeforeEach
+  void needsTheSharedFile() {
+    Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+  }
+
   @BeforeAll
   static void run() throws IOException {
     Optional<Path> file = sharedFile();
-    Assumptions.assumeTrue(file.isPresent(), () -> "skipped: the shared Online Retail file " + RELATIVE
-        + " is not in " + Path.of("").toAbsolutePath() + " or any parent directory");
+    if (file.isEmpty()) {
+      missing = "the shared Online Retail file " + RELATIVE + " is not in " + Path.of("").toAbsolutePath()
+          + " or any parent directory";
+      return;
+    }
     split = Datasets.read(file.get()).splitAt(CUT);
     System.out.printf("catalog %d items, %d cold%n", split.train().catalog().size(),
         EvalCases.coldItems(split).size());
