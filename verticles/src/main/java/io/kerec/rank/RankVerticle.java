@@ -52,8 +52,48 @@ public final class RankVerticle extends VerticleBase {
   private String lastTraining = "never";
   private Path modelRoot;
 
-  /** A model version with its learned integration, swapped together. */
-  private record Ranking(EeiModel model, Integration integration) {
+  /**
+   * A model version with its learned integration, swapped together. Batches in flight hold it; a retired
+   * version is closed when its last batch is done, so a swap never fails a request.
+   */
+  private static final class Ranking {
+    private final EeiModel model;
+    private final Integration integration;
+    private int users;
+    private boolean retired;
+
+    Ranking(EeiModel model, Integration integration) {
+      this.model = model;
+      this.integration = integration;
+    }
+
+    EeiModel model() {
+      return model;
+    }
+
+    Integration integration() {
+      return integration;
+    }
+
+    synchronized void acquire() {
+      users++;
+    }
+
+    synchronized void release() {
+      users--;
+      closeIfIdle();
+    }
+
+    synchronized void retire() {
+      retired = true;
+      closeIfIdle();
+    }
+
+    private void closeIfIdle() {
+      if (retired && users == 0) {
+        model.close();
+      }
+    }
   }
 
   private static final String INTEGRATION_FILE = "integration.json";
@@ -136,7 +176,9 @@ public final class RankVerticle extends VerticleBase {
         features[at++] = c.features();
       }
     }
+    current.acquire();
     return scoring.executeBlocking(() -> rows == 0 ? new float[0] : current.model().score(features), false)
+        .onComplete(ar -> current.release())
         .map(all -> {
           List<Scores> out = new ArrayList<>(requests.size());
           int from = 0;
@@ -176,7 +218,7 @@ public final class RankVerticle extends VerticleBase {
             ranking = fresh;
             LOG.info("rank model swapped to {}", lastTraining);
             if (old != null) {
-              vertx.setTimer(10_000, id -> old.model().close());
+              old.retire();
             }
             return set.labels().length;
           });
@@ -270,7 +312,7 @@ public final class RankVerticle extends VerticleBase {
     Ranking current = ranking;
     ranking = null;
     if (current != null) {
-      current.model().close();
+      current.retire();
     }
     return scoring.close().compose(v -> training.close());
   }
