@@ -7,12 +7,14 @@ import java.nio.file.Path;
  * then environment variables, then command-line flags override them (see {@link ConfigLoader}).
  */
 public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions postgres, GraphStoreOptions graph,
-                          EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank) {
+                          EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
+                          FeedbackOptions feedback) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
     return new KerecConfig("./data", HttpOptions.defaults(), PostgresOptions.defaults(), GraphStoreOptions.defaults(),
-        EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults());
+        EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
+        FeedbackOptions.defaults());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -25,6 +27,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     judge.validate();
     recall.validate();
     rank.validate();
+    feedback.validate();
     return this;
   }
 

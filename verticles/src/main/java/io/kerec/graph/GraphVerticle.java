@@ -5,6 +5,7 @@ import io.kerec.bus.Candidate;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
+import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.EntityComplements;
 import io.kerec.bus.EntityComplementsRequest;
 import io.kerec.bus.HealthReport;
@@ -55,7 +56,12 @@ public final class GraphVerticle extends VerticleBase {
   public GraphVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
     this.pg = pg;
+    this.ledger = new EdgeFeedbackLedger(config.feedback());
   }
+
+  private final EdgeFeedbackLedger ledger;
+  private final Map<EdgeFeedbackLedger.Key, long[]> flushed = new HashMap<>();
+  private long feedbackFlushes;
 
   @Override
   public Future<?> start() {
@@ -90,14 +96,23 @@ public final class GraphVerticle extends VerticleBase {
             }
           }
           List<Complement> edges = new ArrayList<>();
-          graph.forEachComplement(e -> edges.add(new Complement(e.from(), e.to(), e.weight(), e.confidence(),
-              e.provenance())));
+          graph.forEachComplement(e -> {
+            edges.add(new Complement(e.from(), e.to(), e.weight(), e.confidence(), e.provenance()));
+            if (e.exposures() > 0 || e.clicks() > 0) {
+              flushed.put(new EdgeFeedbackLedger.Key(e.from(), e.to()), new long[] {e.exposures(), e.clicks()});
+            }
+          });
           return edges;
         }))
         .compose(edges -> {
           edges.forEach(view::putComplement);
-          return store.forEachPurchase(page -> page.forEach(view::addPurchase));
+          return store.edgeFeedback();
         })
+        .compose(feedback -> {
+          feedback.forEach(f -> ledger.add((String) f[0], (String) f[1], (Long) f[2], (Long) f[3]));
+          return flushFeedback();
+        })
+        .compose(v -> store.forEachPurchase(page -> page.forEach(view::addPurchase)))
         .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
             view.counts()))
         .mapEmpty();
@@ -107,8 +122,48 @@ public final class GraphVerticle extends VerticleBase {
     return items.stream().map(i -> new ItemNode(i.itemId(), i.title(), i.entities())).toList();
   }
 
+  /**
+   * Moves the weights of the edges that got feedback: in the recall view at once, in the graph store (with the
+   * new counts) on the graph worker.
+   */
+  private Future<Void> flushFeedback() {
+    java.util.Set<EdgeFeedbackLedger.Key> keys = ledger.drainDirty();
+    if (keys.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<EdgeFeedback> updates = new ArrayList<>();
+    for (EdgeFeedbackLedger.Key key : keys) {
+      var current = view.complement(key.from(), key.to());
+      if (current.isEmpty()) {
+        continue;
+      }
+      var c = current.get();
+      double weight = ledger.weight(key.from(), key.to(), c.confidence());
+      long[] counts = ledger.counts(key.from(), key.to());
+      long[] before = flushed.getOrDefault(key, new long[2]);
+      long exposures = Math.max(0, counts[0] - before[0]);
+      long clicks = Math.max(0, counts[1] - before[1]);
+      if (Math.abs(weight - c.weight()) < 1e-12 && exposures == 0 && clicks == 0) {
+        continue;
+      }
+      view.putComplement(new Complement(key.from(), key.to(), weight, c.confidence(), c.source()));
+      flushed.put(key, new long[] {Math.max(counts[0], before[0]), Math.max(counts[1], before[1])});
+      updates.add(new EdgeFeedback(key.from(), key.to(), exposures, clicks, weight));
+    }
+    if (updates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    feedbackFlushes++;
+    return graphWorker.executeBlocking(() -> graph.applyFeedback(updates))
+        .onFailure(e -> LOG.warn("edge feedback not written to the graph store (recall has it): {}", e.getMessage()))
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+
   private void register() {
     EventBus bus = vertx.eventBus();
+    bus.<FeedbackApplied>consumer(Addresses.FEEDBACK_APPLIED, msg -> msg.body().feedback().forEach(ledger::add));
+    vertx.setPeriodic(config.feedback().flushMs(), id -> flushFeedback());
     bus.<ItemsIndexed>consumer(Addresses.GRAPH_ITEMS, msg -> {
       List<ItemEntities> items = msg.body().items();
       graphWorker.executeBlocking(() -> {
@@ -127,13 +182,15 @@ public final class GraphVerticle extends VerticleBase {
     bus.<Complements>consumer(Addresses.GRAPH_COMPLEMENTS, msg -> {
       List<Complement> edges = msg.body().edges();
       long now = System.currentTimeMillis();
+      List<Complement> weighted = edges.stream().map(e -> new Complement(e.from(), e.to(),
+          ledger.weight(e.from(), e.to(), e.confidence()), e.confidence(), e.provenance())).toList();
       graphWorker.executeBlocking(() -> {
-        graph.upsertComplements(edges.stream()
+        graph.upsertComplements(weighted.stream()
             .map(e -> new ComplementEdge(e.from(), e.to(), e.weight(), e.confidence(), e.provenance(), 0, 0, now))
             .toList());
-        return edges.size();
+        return weighted.size();
       }).onSuccess(n -> {
-        edges.forEach(view::putComplement);
+        weighted.forEach(view::putComplement);
         msg.reply(new Done(n));
       }).onFailure(e -> fail(msg, e));
     });
@@ -157,6 +214,11 @@ public final class GraphVerticle extends VerticleBase {
     bus.consumer(Addresses.HEALTH_PREFIX + "graph", msg -> {
       Map<String, Object> details = new HashMap<>(view.counts());
       details.put("backend", config.graph().backend());
+      long[] totals = ledger.totals();
+      details.put("feedbackEdges", ledger.edges());
+      details.put("feedbackExposures", totals[0]);
+      details.put("feedbackClicks", totals[1]);
+      details.put("feedbackFlushes", feedbackFlushes);
       msg.reply(new HealthReport("graph", "UP", details));
     });
   }

@@ -194,6 +194,20 @@ public final class RecallView {
   private static final Comparator<ComplementView> BY_WEIGHT =
       Comparator.comparingDouble((ComplementView c) -> -c.weight()).thenComparing(ComplementView::entity);
 
+  /** The complement {@code from} → {@code to}, if the view has it. */
+  public Optional<ComplementView> complement(String from, String to) {
+    EntityState state = entities.get(from);
+    if (state == null) {
+      return Optional.empty();
+    }
+    for (ComplementView c : state.complements) {
+      if (c.entity().equals(to)) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The strongest complements of an entity. */
   public List<ComplementView> complements(String entity, int k) {
     EntityState state = entities.get(entity);

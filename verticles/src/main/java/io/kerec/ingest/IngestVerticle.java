@@ -162,8 +162,9 @@ public final class IngestVerticle extends VerticleBase {
 
   private Future<Void> applied(List<Event> events, Set<String> inserted) {
     List<Event> fresh = events.stream().filter(e -> inserted.contains(e.id())).toList();
-    List<FeedbackFact> feedback = fresh.stream().filter(e -> e.type() != EventType.PURCHASE)
-        .map(e -> new FeedbackFact(e.id(), e.type(), e.userId(), e.itemId(), e.ts().toEpochMilli())).toList();
+    List<FeedbackFact> feedback = fresh.stream().filter(e -> e.type() != EventType.PURCHASE || e.because() != null)
+        .map(e -> new FeedbackFact(e.id(), e.type(), e.userId(), e.itemId(), e.ts().toEpochMilli(), e.because()))
+        .toList();
     if (!feedback.isEmpty()) {
       vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback));
     }
@@ -187,7 +188,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private static Event complete(Event e) {
     return new Event(e.id() != null ? e.id() : UUID.randomUUID().toString(), e.type(), e.userId(), e.itemId(),
-        e.ts() != null ? e.ts() : Instant.now(), e.basketId());
+        e.ts() != null ? e.ts() : Instant.now(), e.basketId(), e.because());
   }
 
   private interface Check<T> {

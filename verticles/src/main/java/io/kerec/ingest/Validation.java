@@ -1,5 +1,6 @@
 package io.kerec.ingest;
 
+import io.kerec.bus.Attribution;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventType;
 import io.kerec.bus.Item;
@@ -50,9 +51,32 @@ public final class Validation {
       EventType parsed = EventType.parse(type).orElseThrow(() ->
           new ValidationException(at + "type", "unknown event type '" + type + "' (purchase, exposure or click)"));
       events.add(check(new Event(string(o, "id", at), parsed, string(o, "userId", at), string(o, "itemId", at),
-          instant(o, "ts", at), string(o, "basketId", at)), i));
+          instant(o, "ts", at), string(o, "basketId", at), attribution(o, at)), i));
     }
     return events;
+  }
+
+  /** The optional {@code because} object: {@code triggerEntity} and {@code entity}, both strings. */
+  private static Attribution attribution(JsonObject o, String at) {
+    Object raw = o.getValue("because");
+    if (raw == null) {
+      return null;
+    }
+    if (!(raw instanceof JsonObject because)) {
+      throw new ValidationException(at + "because", "must be an object {triggerEntity, entity}");
+    }
+    String trigger = string(because, "triggerEntity", at + "because.");
+    String entity = string(because, "entity", at + "because.");
+    if (trigger == null || trigger.isBlank()) {
+      throw new ValidationException(at + "because.triggerEntity", "missing");
+    }
+    if (entity == null || entity.isBlank()) {
+      throw new ValidationException(at + "because.entity", "missing");
+    }
+    if (trigger.length() > 200 || entity.length() > 200) {
+      throw new ValidationException(at + "because", "entity names are at most 200 characters");
+    }
+    return new Attribution(trigger, entity);
   }
 
   /** Checks an item from any source; {@code index} is its position in the batch. */

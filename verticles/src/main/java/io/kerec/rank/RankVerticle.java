@@ -50,6 +50,8 @@ public final class RankVerticle extends VerticleBase {
   private long purchasesSinceTraining;
   private boolean trainingNow;
   private String lastTraining = "never";
+  private double heldOutAuc = Double.NaN;
+  private double edgeWeightAuc = Double.NaN;
   private Path modelRoot;
 
   /**
@@ -268,10 +270,20 @@ public final class RankVerticle extends VerticleBase {
     TrainOptions trainOptions = TrainOptions.defaults().withEpochs(options.epochs())
         .withBalanceClasses(options.balanceClasses());
     Integration integration = Integration.MODEL_ONLY;
+    String heldOut = "";
     if (holdOut) {
       try (EeiModel probe = EeiModel.create(device)) {
         probe.train(trainX, trainY, options.pairwise() ? trainGroups : null, trainOptions);
-        integration = Integration.fit(probe.score(heldX), heldX, heldY, heldGroups, 10);
+        float[] probeScores = probe.score(heldX);
+        integration = Integration.fit(probeScores, heldX, heldY, heldGroups, 10);
+        float[] edgeWeight = new float[heldX.length];
+        for (int i = 0; i < heldX.length; i++) {
+          edgeWeight[i] = heldX[i][io.kerec.bus.Features.EDGE_WEIGHT];
+        }
+        heldOutAuc = Auc.of(probeScores, heldY);
+        edgeWeightAuc = Auc.of(edgeWeight, heldY);
+        heldOut = String.format(", held-out AUC %.3f vs edge weight alone %.3f (%d samples of unseen users)",
+            heldOutAuc, edgeWeightAuc, heldX.length);
       }
     }
     EeiModel fresh = EeiModel.create(device);
@@ -283,7 +295,7 @@ public final class RankVerticle extends VerticleBase {
     fresh.save(dir);
     lastTraining = fresh.version() + ": " + n + " samples, validation AUC " + String.format("%.3f", report.finalAuc())
         + String.format(", co-purchase weight %.2f (held-out NDCG@10 %.4f, model alone %.4f)",
-            integration.weight(), integration.ndcg(), integration.ndcgModelOnly());
+            integration.weight(), integration.ndcg(), integration.ndcgModelOnly()) + heldOut;
     return new Ranking(fresh, integration);
   }
 
@@ -302,6 +314,10 @@ public final class RankVerticle extends VerticleBase {
     details.put("model", current == null ? BASE_SCORE : current.model().version());
     details.put("coPurchaseWeight", current == null ? 0 : current.integration().weight());
     details.put("lastTraining", lastTraining);
+    if (!Double.isNaN(heldOutAuc)) {
+      details.put("heldOutAuc", heldOutAuc);
+      details.put("edgeWeightAuc", edgeWeightAuc);
+    }
     details.put("batches", batcher.batches());
     details.put("scored", batcher.items());
     return new HealthReport("rank", "UP", details);

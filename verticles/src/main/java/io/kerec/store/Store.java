@@ -101,8 +101,9 @@ public final class Store implements AutoCloseable {
       return Future.succeededFuture(List.of());
     }
     return pool.preparedQuery("""
-            INSERT INTO events (event_id, type, user_id, item_id, basket_id, ts)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
+            INSERT INTO events (event_id, type, user_id, item_id, basket_id, ts, edge_source, edge_target)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                                 $7::text[], $8::text[])
             ON CONFLICT (event_id) DO NOTHING
             RETURNING event_id
             """)
@@ -112,11 +113,27 @@ public final class Store implements AutoCloseable {
             events.stream().map(Event::userId).toArray(String[]::new),
             events.stream().map(Event::itemId).toArray(String[]::new),
             events.stream().map(Event::basketId).toArray(String[]::new),
-            events.stream().map(e -> e.ts().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new)))
+            events.stream().map(e -> e.ts().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
+            events.stream().map(e -> e.because() == null ? null : e.because().triggerEntity()).toArray(String[]::new),
+            events.stream().map(e -> e.because() == null ? null : e.because().entity()).toArray(String[]::new)))
         .map(rows -> {
           Set<String> inserted = new HashSet<>();
           rows.forEach(row -> inserted.add(row.getString(0)));
           return events.stream().map(Event::id).filter(inserted::contains).distinct().toList();
+        });
+  }
+
+  /** Exposures and clicks (clicks and attributed purchases) per attributed edge: {source, target, exposures, clicks}. */
+  public Future<List<Object[]>> edgeFeedback() {
+    return pool.query("""
+            SELECT edge_source, edge_target, count(*) FILTER (WHERE type = 'exposure'),
+                   count(*) FILTER (WHERE type IN ('click', 'purchase'))
+            FROM events WHERE edge_source IS NOT NULL GROUP BY edge_source, edge_target
+            """).execute()
+        .map(rows -> {
+          List<Object[]> out = new ArrayList<>(rows.size());
+          rows.forEach(r -> out.add(new Object[] {r.getString(0), r.getString(1), r.getLong(2), r.getLong(3)}));
+          return out;
         });
   }
 
