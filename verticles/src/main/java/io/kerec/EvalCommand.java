@@ -7,6 +7,7 @@ import io.kerec.eval.BaselineRunner;
 import io.kerec.eval.Baselines;
 import io.kerec.eval.EngineEvaluation;
 import io.kerec.eval.EngineUnderTest;
+import io.kerec.eval.ReplayEvaluation;
 import io.kerec.eval.EvalCase;
 import io.kerec.eval.EvalCases;
 import io.kerec.eval.EvalProtocol;
@@ -67,8 +68,13 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--k", split = ",", defaultValue = "10", description = "Cutoffs, e.g. 10,20. Default: ${DEFAULT-VALUE}.")
   List<Integer> ks;
 
-  @Option(names = "--protocol", defaultValue = "period", description = "period or basket. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--protocol", defaultValue = "period", description = "period, basket or replay (the test period"
+      + " day by day, with and without exposure/click feedback). Default: ${DEFAULT-VALUE}.")
   String protocol;
+
+  @Option(names = "--retrain-days", defaultValue = "7",
+      description = "replay: judge and retrain every this many test days. Default: ${DEFAULT-VALUE}.")
+  int retrainDays;
 
   @Option(names = "--out", defaultValue = "out/eval", description = "Report folder. Default: ${DEFAULT-VALUE}.")
   Path out;
@@ -84,7 +90,8 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    EvalProtocol evalProtocol = EvalProtocol.parse(protocol);
+    boolean replay = "replay".equalsIgnoreCase(protocol.strip());
+    EvalProtocol evalProtocol = replay ? EvalProtocol.PERIOD : EvalProtocol.parse(protocol);
     if (ks.stream().anyMatch(k -> k < 1 || k > 1000)) {
       System.err.println("kerec eval: --k values must be between 1 and 1000");
       return 2;
@@ -116,6 +123,24 @@ public final class EvalCommand implements Callable<Integer> {
       testName = input.twoFiles.test.toString();
     }
     List<CatalogItem> catalog = split.train().catalog();
+    if (replay) {
+      if (retrainDays < 1) {
+        System.err.println("kerec eval: --retrain-days must be at least 1");
+        return 2;
+      }
+      Path work = this.work != null ? this.work : Files.createTempDirectory("kerec-replay");
+      try {
+        List<Path> written = new ReplayEvaluation(dir -> EngineUnderTest.config(conf, dir), ks.get(0), retrainDays)
+            .run(split, catalog, work, out);
+        System.out.println(Files.readString(out.resolve("replay.md")));
+        written.forEach(p -> System.err.println("kerec eval: wrote " + p));
+      } finally {
+        if (this.work == null) {
+          deleteTree(work);
+        }
+      }
+      return 0;
+    }
     List<EvalCase> cases = EvalCases.build(split, evalProtocol, EvalCases.DEFAULT_HISTORY_ITEMS);
     System.err.printf("kerec eval: %s protocol, %d cases (%d with a cold target), %d train purchases, %d items%n",
         evalProtocol.id(), cases.size(), cases.stream().filter(EvalCase::hasColdTarget).count(),

@@ -105,6 +105,29 @@ class EvalEndToEndTest {
     return byMethod(all);
   }
 
+  @Test
+  void replaySendsFeedbackInOneArmOnlyAndReportsBothDayByDay() throws Exception {
+    Dataset.Split split = plantedShop(11);
+    java.nio.file.Path out = work.resolve("replay-report");
+    List<java.nio.file.Path> written = new io.kerec.eval.ReplayEvaluation(
+        dir -> EngineUnderTest.config(dir), 10, 7).run(split, split.train().catalog(), work.resolve("replay"), out);
+    assertThat(written).extracting(p -> p.getFileName().toString())
+        .containsExactly("replay.json", "replay.md", "replay.png");
+    io.vertx.core.json.JsonObject report = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(
+        out.resolve("replay.json")));
+    io.vertx.core.json.JsonArray withFeedback = report.getJsonObject("days").getJsonArray("feedback");
+    io.vertx.core.json.JsonArray without = report.getJsonObject("days").getJsonArray("no-feedback");
+    assertThat(withFeedback.size()).isEqualTo(without.size()).isGreaterThan(10);
+    long attributed = withFeedback.stream().mapToLong(d -> ((io.vertx.core.json.JsonObject) d).getLong("attributed"))
+        .sum();
+    assertThat(attributed).as("shown items with a because path").isPositive();
+    io.vertx.core.json.JsonObject facts = report.getJsonObject("facts");
+    assertThat(facts.getJsonObject("feedback_graph").getLong("feedbackExposures")).isEqualTo(attributed);
+    assertThat(facts.getJsonObject("no-feedback_graph").getLong("feedbackExposures")).isZero();
+    double hr = report.getJsonObject("summary").getJsonObject("feedback").getDouble("hitRate");
+    assertThat(hr).isBetween(0.0, 1.0);
+  }
+
   private static Map<String, MethodMetrics> byMethod(List<MethodMetrics> metrics) {
     return metrics.stream().collect(Collectors.toMap(MethodMetrics::method, Function.identity()));
   }

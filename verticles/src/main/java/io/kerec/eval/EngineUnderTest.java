@@ -126,6 +126,20 @@ public final class EngineUnderTest implements AutoCloseable {
     return recs.items().stream().map(Recommendation::itemId).toList();
   }
 
+  /** The engine's recommendations with their {@code because} paths. */
+  public List<Recommendation> recommendations(String userId, int k) {
+    return await(vertx.eventBus().<Recommendations>request(Addresses.RECOMMEND,
+        new RecommendRequest(userId, k), LONG)).body().items();
+  }
+
+  /** Sends events (exposures, clicks, purchases) as they are, through {@code kerec.events}. */
+  public void send(List<Event> events) {
+    for (int i = 0; i < events.size(); i += EVENTS_PER_BATCH) {
+      await(vertx.eventBus().request(Addresses.EVENTS,
+          new EventBatch(events.subList(i, Math.min(events.size(), i + EVENTS_PER_BATCH))), LONG));
+    }
+  }
+
   /** Graph-only recommendations: recall ordered by its base score, no learned model, popular items to fill. */
   public List<String> recommendGraphOnly(String userId, int k, int maxCandidates) {
     RecallResult recall = await(vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
