@@ -269,6 +269,22 @@ class EngineEndToEndTest {
     assertThat(judge.getLong("pairsJudged")).isPositive();
   }
 
+  @Test
+  @Order(6)
+  void trainingOnRequestReportsEachEpoch() {
+    HttpResponse<Buffer> response = await(http.post(engine.httpPort(), "127.0.0.1", "/v1/rank/train")
+        .timeout(600_000).send());
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonObject body = response.bodyAsJsonObject();
+    if (body.getBoolean("trained")) {
+      assertThat(body.getJsonArray("trainingEpochs")).hasSize(config.rank().epochs());
+      assertThat(body.getString("model")).startsWith("eei-");
+      assertThat(body.getDouble("heldOutAuc")).isBetween(0.0, 1.0);
+    } else {
+      assertThat(body.getString("lastTraining")).startsWith("skipped");
+    }
+  }
+
   private static void assertError(HttpResponse<Buffer> response, int status, String field) {
     assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(status);
     assertThat(response.getHeader("content-type")).startsWith("application/json");

@@ -79,6 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/entities/:entity/complements").handler(this::complements);
     router.get("/v1/items/:itemId").handler(this::item);
     router.get("/v1/judge/status").handler(this::judgeStatus);
+    router.post("/v1/rank/train").handler(this::train);
     router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);
@@ -139,6 +140,20 @@ public final class ApiVerticle extends VerticleBase {
   private void item(RoutingContext ctx) {
     vertx.eventBus().<ItemView>request(Addresses.GRAPH_ITEM, new ItemRequest(ctx.pathParam("itemId")), READS)
         .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
+        .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private void train(RoutingContext ctx) {
+    vertx.eventBus().<io.kerec.bus.Done>request(Addresses.RANK_TRAIN, "train",
+            new DeliveryOptions().setSendTimeout(3_600_000))
+        .compose(done -> vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + "rank", "?", READS)
+            .map(health -> {
+              JsonObject body = new JsonObject().put("trained", done.body().count() > 0)
+                  .put("samples", done.body().count());
+              health.body().details().forEach(body::put);
+              return body;
+            }))
+        .onSuccess(body -> json(ctx, 200, body))
         .onFailure(e -> replyFailure(ctx, e));
   }
 

@@ -217,6 +217,22 @@ public final class EeiModel implements AutoCloseable {
    * Scores remain probabilities, of ranking above a same-user negative.
    */
   public TrainingReport train(float[][] features, float[] labels, int[] groups, TrainOptions opts) {
+    return train(features, labels, groups, opts, epoch -> { });
+  }
+
+  /**
+   * Trains as {@link #train(float[][], float[], int[], TrainOptions)}, telling {@code onEpoch} each epoch's loss and
+   * validation AUC as soon as the epoch ends (for progress reports).
+   *
+   * @param features one row per sample
+   * @param labels 1 bought, 0 not
+   * @param groups the user of each row, or null for the pointwise loss
+   * @param opts training options
+   * @param onEpoch receives each epoch's report, on the training thread
+   * @return the report
+   */
+  public TrainingReport train(float[][] features, float[] labels, int[] groups, TrainOptions opts,
+                              java.util.function.Consumer<EpochReport> onEpoch) {
     Objects.requireNonNull(opts, "opts");
     if (groups != null && groups.length != labels.length) {
       throw new IllegalArgumentException(groups.length + " groups for " + labels.length + " rows");
@@ -250,7 +266,7 @@ public final class EeiModel implements AutoCloseable {
             trainGroups[i] = groups[split.train()[i]];
           }
         }
-        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts);
+        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts, onEpoch);
       }
       means = fitted[0];
       stds = fitted[1];
@@ -463,7 +479,7 @@ public final class EeiModel implements AutoCloseable {
   }
 
   private TrainingReport runTraining(float[] trainX, float[] trainY, int[] trainGroups, float[] validX,
-      float[] validY, Split split, TrainOptions opts) {
+      float[] validY, Split split, TrainOptions opts, java.util.function.Consumer<EpochReport> onEpoch) {
     int trainRows = trainY.length;
     int validRows = validY.length;
     SplittableRandom rng = new SplittableRandom(opts.seed() ^ 0x5DEECE66DL);
@@ -527,7 +543,9 @@ public final class EeiModel implements AutoCloseable {
           computeNanos += System.nanoTime() - epochStart;
           double auc = validRows == 0 ? Double.NaN
               : Auc.of(logits(trainer, validX, validRows), validY);
-          epochs.add(new EpochReport(epoch, samples == 0 ? 0 : lossSum / samples, auc));
+          EpochReport epochReport = new EpochReport(epoch, samples == 0 ? 0 : lossSum / samples, auc);
+          epochs.add(epochReport);
+          onEpoch.accept(epochReport);
         }
       }
     } catch (TrainingException e) {

@@ -51,6 +51,7 @@ public final class RankVerticle extends VerticleBase {
   private boolean trainingNow;
   private String lastTraining = "never";
   private double heldOutAuc = Double.NaN;
+  private volatile java.util.List<Map<String, Object>> trainingEpochs = java.util.List.of();
   private double edgeWeightAuc = Double.NaN;
   private Path modelRoot;
 
@@ -287,8 +288,19 @@ public final class RankVerticle extends VerticleBase {
       }
     }
     EeiModel fresh = EeiModel.create(device);
+    java.util.List<Map<String, Object>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
+    trainingEpochs = progress;
     TrainingReport report = fresh.train(set.features(), set.labels(), options.pairwise() ? set.groups() : null,
-        trainOptions);
+        trainOptions, epoch -> {
+          Map<String, Object> e = new LinkedHashMap<>();
+          e.put("epoch", epoch.epoch());
+          e.put("of", trainOptions.epochs());
+          e.put("loss", epoch.loss());
+          if (!Double.isNaN(epoch.validationAuc())) {
+            e.put("validationAuc", epoch.validationAuc());
+          }
+          progress.add(e);
+        });
     Path dir = modelRoot.resolve(fresh.version());
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
@@ -314,6 +326,8 @@ public final class RankVerticle extends VerticleBase {
     details.put("model", current == null ? BASE_SCORE : current.model().version());
     details.put("coPurchaseWeight", current == null ? 0 : current.integration().weight());
     details.put("lastTraining", lastTraining);
+    details.put("training", trainingNow);
+    details.put("trainingEpochs", java.util.List.copyOf(trainingEpochs));
     if (!Double.isNaN(heldOutAuc)) {
       details.put("heldOutAuc", heldOutAuc);
       details.put("edgeWeightAuc", edgeWeightAuc);
