@@ -60,20 +60,8 @@ public final class Features {
   public static final int SAME_ENTITY_RANK = 24;
   /** 1 / (1 + rank by RECENT_POPULARITY among this user's candidates), 0 where not sold lately. */
   public static final int RECENT_POPULARITY_RANK = 25;
-  /** Dimensions of each entity-name vector below. */
-  public static final int TEXT_DIMS = 8;
-  /**
-   * First of {@link #TEXT_DIMS} values: the trigger entity's name embedding (all-MiniLM-L6-v2, 384 dimensions, cut
-   * to {@link #TEXT_DIMS} by a fixed random projection), so that entities never seen in training still get a
-   * sensible input; zeros when the candidate has no trigger entity or entity text is off.
-   */
-  public static final int TRIGGER_TEXT = 26;
-  /** First of {@link #TEXT_DIMS} values: the candidate's entity name embedding, projected the same way. */
-  public static final int TARGET_TEXT = TRIGGER_TEXT + TEXT_DIMS;
-  /** Cosine of the trigger and candidate entity names' full embeddings (near 1: likely substitutes). */
-  public static final int NAME_SIMILARITY = TARGET_TEXT + TEXT_DIMS;
   /** Number of features. */
-  public static final int SIZE = NAME_SIMILARITY + 1;
+  public static final int SIZE = 26;
 
   private Features() {
   }

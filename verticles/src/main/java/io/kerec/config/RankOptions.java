@@ -10,16 +10,13 @@ package io.kerec.config;
  * off; with {@code pairwise} the loss ranks each positive above negatives of the same user instead of labelling
  * rows one by one. {@code freshSlots}: how many of a user's top-k
  * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
- * items are recommended from day one through their entities even before anyone buys them. {@code entityText}: feed
- * the model the trigger and candidate entities' name embeddings (all-MiniLM-L6-v2, offline), so unseen entities get
- * sensible inputs. Off by default: on the validation splits it did not help (val1 HR@10 0.580 vs 0.581, NDCG@10
- * 0.141 vs 0.144; val2 HR@10 0.435 vs 0.453, NDCG@10 0.115 vs 0.115).
+ * items are recommended from day one through their entities even before anyone buys them.
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
-                          boolean balanceClasses, boolean pairwise, int freshSlots, boolean entityText) {
+                          boolean balanceClasses, boolean pairwise, int freshSlots) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, false);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1);
   }
 
   void validate() {

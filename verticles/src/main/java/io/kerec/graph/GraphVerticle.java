@@ -60,7 +60,6 @@ public final class GraphVerticle extends VerticleBase {
   }
 
   private final EdgeFeedbackLedger ledger;
-  private io.kerec.judge.MiniLmSubstituteDetector names;
   private final Map<EdgeFeedbackLedger.Key, long[]> flushed = new HashMap<>();
   private long feedbackFlushes;
 
@@ -89,7 +88,6 @@ public final class GraphVerticle extends VerticleBase {
           page.forEach(view::putItem);
           all.addAll(page);
         })
-        .compose(items -> embedNames(all).map(items))
         .compose(items -> graphWorker.executeBlocking(() -> {
           if (graph.countItems() != items) {
             LOG.info("graph holds {} items, PostgreSQL {}: re-indexing items", graph.countItems(), items);
@@ -122,37 +120,6 @@ public final class GraphVerticle extends VerticleBase {
 
   private static List<ItemNode> toNodes(List<ItemEntities> items) {
     return items.stream().map(i -> new ItemNode(i.itemId(), i.title(), i.entities())).toList();
-  }
-
-  /**
-   * Computes the name embeddings of entities the view has none for (on the graph worker) and hands them to the view
-   * (on this context). Off when {@code rank.entityText} is off.
-   */
-  private Future<Void> embedNames(List<ItemEntities> items) {
-    if (!config.rank().entityText()) {
-      return Future.succeededFuture();
-    }
-    java.util.Set<String> missing = new java.util.LinkedHashSet<>();
-    for (ItemEntities item : items) {
-      for (String e : item.entities()) {
-        if (!view.hasText(e)) {
-          missing.add(e);
-        }
-      }
-    }
-    if (missing.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    return graphWorker.executeBlocking(() -> {
-      if (names == null) {
-        names = new io.kerec.judge.MiniLmSubstituteDetector();
-      }
-      Map<String, float[]> vectors = new HashMap<>();
-      for (String e : missing) {
-        vectors.put(e, names.embedding(e));
-      }
-      return vectors;
-    }).onSuccess(vectors -> vectors.forEach(view::putEntityText)).mapEmpty();
   }
 
   /**
@@ -202,7 +169,7 @@ public final class GraphVerticle extends VerticleBase {
       graphWorker.executeBlocking(() -> {
         graph.upsertItems(toNodes(items));
         return items.size();
-      }).compose(n -> embedNames(items).map(n)).onSuccess(n -> {
+      }).onSuccess(n -> {
         items.forEach(view::putItem);
         msg.reply(new Done(n));
       }).onFailure(e -> fail(msg, e));

@@ -93,8 +93,6 @@ public final class RecallView {
 
   private static final class EntityState {
     final String name;
-    float[] text;
-    float[] projected;
     final List<ItemState> items = new ArrayList<>();
     final List<ComplementView> complements = new ArrayList<>();
     long purchases;
@@ -179,49 +177,6 @@ public final class RecallView {
     purchases++;
     purchasesSinceRecent++;
     popularityDirty = true;
-  }
-
-  /** A fixed Gaussian projection of 384-dimensional name embeddings to {@link Features#TEXT_DIMS}. */
-  private static final float[][] PROJECTION = projection(384, Features.TEXT_DIMS, 17L);
-
-  private static float[][] projection(int from, int to, long seed) {
-    java.util.Random random = new java.util.Random(seed);
-    float[][] m = new float[to][from];
-    for (float[] row : m) {
-      for (int i = 0; i < from; i++) {
-        row[i] = (float) (random.nextGaussian() / Math.sqrt(to));
-      }
-    }
-    return m;
-  }
-
-  /** @return whether an entity has a name embedding */
-  public boolean hasText(String entity) {
-    EntityState state = entities.get(entity);
-    return state != null && state.text != null;
-  }
-
-  /**
-   * Sets an entity's name embedding (unit length, 384 dimensions), used by the entity-text features.
-   *
-   * @param entity the entity name
-   * @param embedding its embedding
-   */
-  public void putEntityText(String entity, float[] embedding) {
-    if (embedding.length != PROJECTION[0].length) {
-      throw new IllegalArgumentException("expected a " + PROJECTION[0].length + "-dimensional embedding");
-    }
-    EntityState state = entities.computeIfAbsent(entity, EntityState::new);
-    state.text = embedding.clone();
-    float[] p = new float[Features.TEXT_DIMS];
-    for (int d = 0; d < p.length; d++) {
-      double sum = 0;
-      for (int i = 0; i < embedding.length; i++) {
-        sum += (double) PROJECTION[d][i] * embedding[i];
-      }
-      p[d] = (float) sum;
-    }
-    state.projected = p;
   }
 
   /** Adds or replaces a complementary edge. */
@@ -642,21 +597,6 @@ public final class RecallView {
     }
     if (a.because != null) {
       because = a.because;
-    }
-    EntityState triggerEntity = because == null || because.triggerEntity() == null ? null
-        : entities.get(because.triggerEntity());
-    if (triggerEntity != null && triggerEntity.projected != null) {
-      System.arraycopy(triggerEntity.projected, 0, f, Features.TRIGGER_TEXT, Features.TEXT_DIMS);
-    }
-    if (main != null && main.projected != null) {
-      System.arraycopy(main.projected, 0, f, Features.TARGET_TEXT, Features.TEXT_DIMS);
-      if (triggerEntity != null && triggerEntity.text != null) {
-        double dot = 0;
-        for (int i = 0; i < main.text.length; i++) {
-          dot += (double) main.text[i] * triggerEntity.text[i];
-        }
-        f[Features.NAME_SIMILARITY] = (float) dot;
-      }
     }
     return new Candidate(a.item.itemId, a.item.title, channel, f, base, because,
         a.item.purchases <= newItemMaxSales);

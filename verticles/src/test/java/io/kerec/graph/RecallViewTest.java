@@ -57,45 +57,6 @@ class RecallViewTest {
   }
 
   @Test
-  void entityNameEmbeddingsBecomeFeaturesOfTriggerAndCandidate() {
-    float[] teacup = unit(384, 1);
-    float[] saucer = unit(384, 2);
-    view.putEntityText("teacup", teacup);
-    view.putEntityText("saucer", saucer);
-    buy("alice", "T1", "a1");
-    Candidate s1 = view.recall("alice", options, 10).get(0);
-    float[] f = s1.features();
-    double cosine = 0;
-    for (int i = 0; i < 384; i++) {
-      cosine += teacup[i] * saucer[i];
-    }
-    assertThat((double) f[Features.NAME_SIMILARITY]).isCloseTo(cosine, org.assertj.core.data.Offset.offset(1e-5));
-    float[] trigger = java.util.Arrays.copyOfRange(f, Features.TRIGGER_TEXT, Features.TRIGGER_TEXT + Features.TEXT_DIMS);
-    float[] target = java.util.Arrays.copyOfRange(f, Features.TARGET_TEXT, Features.TARGET_TEXT + Features.TEXT_DIMS);
-    assertThat(trigger).isNotEqualTo(new float[Features.TEXT_DIMS]).isNotEqualTo(target);
-    view.putEntityText("cake stand", teacup);
-    buy("bob", "C1", "b9");
-    Candidate k1 = view.recall("bob", options, 10).get(0);
-    assertThat(java.util.Arrays.copyOfRange(k1.features(), Features.TRIGGER_TEXT,
-        Features.TRIGGER_TEXT + Features.TEXT_DIMS)).as("same name vector, same projection").isEqualTo(trigger);
-    assertThat(k1.features()[Features.NAME_SIMILARITY]).as("cake case has no embedding").isZero();
-  }
-
-  private static float[] unit(int n, long seed) {
-    java.util.Random r = new java.util.Random(seed);
-    float[] v = new float[n];
-    double norm = 0;
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) r.nextGaussian();
-      norm += v[i] * v[i];
-    }
-    for (int i = 0; i < n; i++) {
-      v[i] /= (float) Math.sqrt(norm);
-    }
-    return v;
-  }
-
-  @Test
   void excludesBoughtItemsAndPrefersRecentTriggers() {
     buy("alice", "C1", "a1");
     buy("alice", "T1", "a2");
