@@ -5,6 +5,7 @@ import io.kerec.bus.RecordCodec;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.GraphVerticle;
 import io.kerec.ingest.IngestVerticle;
+import io.kerec.ingest.KafkaIngestVerticle;
 import io.kerec.judge.JudgeVerticle;
 import io.kerec.rank.RankVerticle;
 import io.kerec.store.PostgresServer;
@@ -66,6 +67,8 @@ public final class Engine {
               .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
               .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
               .compose(v -> engine.deploy(new IngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
+              .compose(v -> !config.kafka().enabled() ? Future.<Void>succeededFuture()
+                  : engine.deploy(new KafkaIngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
               .compose(v -> engine.deploy(engine.api, ThreadingModel.EVENT_LOOP));
         })
         .map(v -> {
@@ -85,6 +88,11 @@ public final class Engine {
   /** The HTTP port actually bound. */
   public int httpPort() {
     return api.port();
+  }
+
+  /** Where the engine's PostgreSQL is (for tools and tests that read the system of record). */
+  public io.vertx.pgclient.PgConnectOptions postgres() {
+    return postgres.connectOptions();
   }
 
   /** The configuration the engine runs with. */

@@ -137,6 +137,43 @@ public final class Store implements AutoCloseable {
         });
   }
 
+  /** One record set aside from a stream. */
+  public record DeadLetter(String source, String topic, int partition, long offset, String key, String payload,
+                           String error, String field) {
+  }
+
+  /** Stores dead letters; one already stored for the same topic, partition and offset is kept. */
+  public Future<Integer> insertDeadLetters(List<DeadLetter> letters) {
+    if (letters.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery("""
+            INSERT INTO dead_letters (source, topic, partition, "offset", record_key, payload, error, field)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                                 $8::text[])
+            ON CONFLICT (topic, partition, "offset") DO NOTHING
+            """).execute(Tuple.of(
+            letters.stream().map(DeadLetter::source).toArray(String[]::new),
+            letters.stream().map(DeadLetter::topic).toArray(String[]::new),
+            letters.stream().map(DeadLetter::partition).toArray(Integer[]::new),
+            letters.stream().map(DeadLetter::offset).toArray(Long[]::new),
+            letters.stream().map(DeadLetter::key).toArray(String[]::new),
+            letters.stream().map(DeadLetter::payload).toArray(String[]::new),
+            letters.stream().map(DeadLetter::error).toArray(String[]::new),
+            letters.stream().map(DeadLetter::field).toArray(String[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** @return dead letters stored, by source */
+  public Future<java.util.Map<String, Long>> deadLetterCounts() {
+    return pool.query("SELECT source, count(*) FROM dead_letters GROUP BY source").execute()
+        .map(rows -> {
+          java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+          rows.forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+          return counts;
+        });
+  }
+
   /** The entities of each given item, in extraction order (items without entities are absent). */
   public Future<java.util.Map<String, List<String>>> entitiesOf(Collection<String> itemIds) {
     return pool.preparedQuery("""

@@ -1,0 +1,28 @@
+package io.kerec.config;
+
+/**
+ * Kafka ingest ({@code io.kerec.ingest.KafkaIngestVerticle}): off by default. When on, the engine joins consumer
+ * group {@code groupId} on {@code bootstrapServers} and reads one JSON item per record from {@code itemsTopic} and
+ * one JSON event per record from {@code eventsTopic} (records keyed by user keep a user's events in order).
+ * Offsets are committed only after a batch's effects are durable; records that fail validation go to the
+ * {@code dead_letters} table and, when set, to {@code deadLetterTopic}. At most {@code maxBatch} records are
+ * buffered: the consumer pauses while a batch is being applied, so memory stays bounded whatever the producer's rate.
+ */
+public record KafkaOptions(boolean enabled, String bootstrapServers, String groupId, String itemsTopic,
+                           String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs) {
+  static KafkaOptions defaults() {
+    return new KafkaOptions(false, "localhost:9092", "kerec", "kerec.items", "kerec.events", "kerec.dead-letters",
+        2_000, 50);
+  }
+
+  void validate() {
+    if (enabled) {
+      Require.nonBlank("kafka.bootstrapServers", bootstrapServers);
+      Require.nonBlank("kafka.groupId", groupId);
+      Require.nonBlank("kafka.itemsTopic", itemsTopic);
+      Require.nonBlank("kafka.eventsTopic", eventsTopic);
+    }
+    Require.range("kafka.maxBatch", maxBatch, 1, 100_000);
+    Require.range("kafka.lingerMs", lingerMs, 1, 60_000);
+  }
+}

@@ -1,0 +1,304 @@
+package io.kerec.ingest;
+
+import io.kerec.bus.Accepted;
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Event;
+import io.kerec.bus.EventBatch;
+import io.kerec.bus.Item;
+import io.kerec.bus.ItemBatch;
+import io.kerec.config.KafkaOptions;
+import io.kerec.config.KerecConfig;
+import io.kerec.observe.Meters;
+import io.kerec.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.pgclient.PgConnectOptions;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads items and events from Kafka into the same ingest path as HTTP ({@code kerec.items}, {@code kerec.events}),
+ * at least once with idempotent effects: records are buffered up to {@link KafkaOptions#maxBatch()} (the consumer
+ * pauses meanwhile, which bounds memory whatever the producer's rate), validated one by one, applied as one batch,
+ * and only then are their offsets committed. An event without an id gets {@code kafka/<topic>/<partition>/<offset>},
+ * so a record consumed again after a crash is a duplicate, not a second effect. A record that is not UTF-8, not
+ * JSON, fails validation or names an unknown item goes to the {@code dead_letters} table (and the dead-letter
+ * topic) with its payload, error and source offset, and the stream goes on.
+ */
+public final class KafkaIngestVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
+  private static final long RETRY_MS = 1_000;
+
+  private final KerecConfig config;
+  private final PgConnectOptions pg;
+  private KafkaOptions options;
+  private KafkaConsumer<String, Buffer> consumer;
+  private KafkaProducer<String, String> deadLetterProducer;
+  private Store store;
+  private MeterRegistry meters;
+  private List<KafkaConsumerRecord<String, Buffer>> buffer = new ArrayList<>();
+  private boolean flushing;
+  private long lingerTimer = -1;
+  private long applied;
+  private long deadLetters;
+
+  public KafkaIngestVerticle(KerecConfig config, PgConnectOptions pg) {
+    this.config = config;
+    this.pg = pg;
+  }
+
+  @Override
+  public Future<?> start() {
+    options = config.kafka();
+    meters = Meters.registry();
+    store = Store.create(vertx, pg, 2);
+    Map<String, String> common = Map.of("bootstrap.servers", options.bootstrapServers());
+    Map<String, String> consumerConfig = new HashMap<>(common);
+    consumerConfig.put("group.id", options.groupId());
+    consumerConfig.put("enable.auto.commit", "false");
+    consumerConfig.put("auto.offset.reset", "earliest");
+    consumerConfig.put("max.poll.records", Integer.toString(options.maxBatch()));
+    consumerConfig.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    consumerConfig.put("value.deserializer", "io.vertx.kafka.client.serialization.BufferDeserializer");
+    consumer = KafkaConsumer.create(vertx, consumerConfig);
+    if (options.deadLetterTopic() != null && !options.deadLetterTopic().isBlank()) {
+      Map<String, String> producerConfig = new HashMap<>(common);
+      producerConfig.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+      producerConfig.put("value.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+      producerConfig.put("acks", "all");
+      deadLetterProducer = KafkaProducer.create(vertx, producerConfig);
+    }
+    consumer.exceptionHandler(e -> LOG.warn("kafka consumer: {}", e.getMessage()));
+    consumer.handler(this::onRecord);
+    return consumer.subscribe(Set.of(options.itemsTopic(), options.eventsTopic()))
+        .onSuccess(v -> LOG.info("kafka ingest: reading {} and {} as group {} from {}", options.itemsTopic(),
+            options.eventsTopic(), options.groupId(), options.bootstrapServers()));
+  }
+
+  private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
+    buffer.add(record);
+    if (buffer.size() >= options.maxBatch()) {
+      flush();
+    } else if (lingerTimer < 0) {
+      lingerTimer = vertx.setTimer(options.lingerMs(), id -> {
+        lingerTimer = -1;
+        flush();
+      });
+    }
+  }
+
+  private void flush() {
+    if (flushing || buffer.isEmpty()) {
+      return;
+    }
+    flushing = true;
+    consumer.pause();
+    List<KafkaConsumerRecord<String, Buffer>> batch = buffer;
+    buffer = new ArrayList<>();
+    applyUntilDone(batch).onComplete(ar -> {
+      flushing = false;
+      consumer.resume();
+      if (buffer.size() >= options.maxBatch()) {
+        flush();
+      } else if (!buffer.isEmpty() && lingerTimer < 0) {
+        lingerTimer = vertx.setTimer(options.lingerMs(), id -> {
+          lingerTimer = -1;
+          flush();
+        });
+      }
+    });
+  }
+
+  /** Applies a batch and commits its offsets; on a failure (database down) tries the same batch again. */
+  private Future<Void> applyUntilDone(List<KafkaConsumerRecord<String, Buffer>> batch) {
+    return apply(batch).compose(v -> consumer.commit(offsets(batch))).<Void>mapEmpty()
+        .recover(e -> {
+          LOG.warn("kafka ingest: batch of {} records not applied, retrying: {}", batch.size(), e.getMessage());
+          Promise<Void> later = Promise.promise();
+          vertx.setTimer(RETRY_MS, id -> applyUntilDone(batch).onComplete(later));
+          return later.future();
+        });
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> offsets(List<KafkaConsumerRecord<String, Buffer>> batch) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    for (KafkaConsumerRecord<String, Buffer> r : batch) {
+      TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+      OffsetAndMetadata current = offsets.get(tp);
+      if (current == null || current.getOffset() < r.offset() + 1) {
+        offsets.put(tp, new OffsetAndMetadata(r.offset() + 1, ""));
+      }
+    }
+    return offsets;
+  }
+
+  private record Parsed<T>(KafkaConsumerRecord<String, Buffer> record, T value) {
+  }
+
+  private Future<Void> apply(List<KafkaConsumerRecord<String, Buffer>> batch) {
+    List<Store.DeadLetter> dead = new ArrayList<>();
+    List<Parsed<Item>> items = new ArrayList<>();
+    List<Parsed<Event>> events = new ArrayList<>();
+    for (KafkaConsumerRecord<String, Buffer> r : batch) {
+      boolean isItem = r.topic().equals(options.itemsTopic());
+      String text;
+      try {
+        text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(r.value() == null ? new byte[0] : r.value().getBytes())).toString();
+      } catch (CharacterCodingException e) {
+        dead.add(letter(r, r.value() == null ? "" : r.value().toString(StandardCharsets.UTF_8),
+            "the record is not valid UTF-8", "value"));
+        continue;
+      }
+      JsonArray one;
+      try {
+        Object parsed = io.vertx.core.json.Json.decodeValue(text);
+        if (!(parsed instanceof JsonObject object)) {
+          dead.add(letter(r, text, "the record must be one JSON object", "value"));
+          continue;
+        }
+        one = new JsonArray().add(object);
+      } catch (DecodeException e) {
+        dead.add(letter(r, text, "malformed JSON: " + e.getMessage(), "value"));
+        continue;
+      }
+      try {
+        if (isItem) {
+          items.add(new Parsed<>(r, Validation.items(one, 1).get(0)));
+        } else {
+          Event e = Validation.events(one, 1).get(0);
+          if (e.id() == null) {
+            e = new Event("kafka/" + r.topic() + "/" + r.partition() + "/" + r.offset(), e.type(), e.userId(),
+                e.itemId(), e.ts(), e.basketId(), e.because());
+          }
+          events.add(new Parsed<>(r, e));
+        }
+      } catch (ValidationException e) {
+        String field = e.field() == null ? null : e.field().replaceFirst("^\\[0]\\.?", "");
+        dead.add(letter(r, text, e.getMessage(), field == null || field.isEmpty() ? null : field));
+      }
+    }
+    return sendItems(items)
+        .compose(v -> sendEvents(events, dead))
+        .compose(v -> recordDeadLetters(dead))
+        .onSuccess(v -> {
+          applied += batch.size() - dead.size();
+          meters.counter("kerec.kafka.records", "outcome", "applied").increment(batch.size() - dead.size());
+        });
+  }
+
+  private Future<Void> sendItems(List<Parsed<Item>> items) {
+    if (items.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<Accepted>request(Addresses.ITEMS,
+        new ItemBatch(items.stream().map(Parsed::value).toList()), INTERNAL).mapEmpty();
+  }
+
+  /** Sends the events; an event the ingest rejects (an unknown item) becomes a dead letter and the rest go again. */
+  private Future<Void> sendEvents(List<Parsed<Event>> events, List<Store.DeadLetter> dead) {
+    if (events.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<Accepted>request(Addresses.EVENTS,
+            new EventBatch(events.stream().map(Parsed::value).toList()), INTERNAL)
+        .<Void>mapEmpty()
+        .recover(e -> {
+          int index = rejectedIndex(e);
+          if (index < 0 || index >= events.size()) {
+            return Future.failedFuture(e);
+          }
+          Parsed<Event> bad = events.get(index);
+          JsonObject error = new JsonObject(((ReplyException) e).getMessage());
+          String field = error.getString("field", "").replaceFirst("^\\[\\d+]\\.?", "");
+          dead.add(letter(bad.record(), bad.record().value().toString(StandardCharsets.UTF_8),
+              error.getString("error", "rejected"), field.isEmpty() ? null : field));
+          List<Parsed<Event>> rest = new ArrayList<>(events);
+          rest.remove(index);
+          return sendEvents(rest, dead);
+        });
+  }
+
+  /** The batch index a 400 from ingest names in its field ({@code [3].itemId} → 3), or -1. */
+  private static int rejectedIndex(Throwable e) {
+    if (!(e instanceof ReplyException r) || r.failureCode() != 400 || r.getMessage() == null) {
+      return -1;
+    }
+    try {
+      String field = new JsonObject(r.getMessage()).getString("field", "");
+      if (!field.startsWith("[")) {
+        return -1;
+      }
+      return Integer.parseInt(field.substring(1, field.indexOf(']')));
+    } catch (RuntimeException notOurs) {
+      return -1;
+    }
+  }
+
+  private Store.DeadLetter letter(KafkaConsumerRecord<String, Buffer> r, String payload, String error, String field) {
+    return new Store.DeadLetter("kafka", r.topic(), r.partition(), r.offset(), r.key(), payload, error, field);
+  }
+
+  private Future<Void> recordDeadLetters(List<Store.DeadLetter> dead) {
+    if (dead.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return store.insertDeadLetters(dead).compose(n -> {
+      deadLetters += dead.size();
+      for (Store.DeadLetter d : dead) {
+        meters.counter("kerec.kafka.records", "outcome", "dead_letter", "topic", d.topic()).increment();
+      }
+      if (deadLetterProducer == null) {
+        return Future.<Void>succeededFuture();
+      }
+      List<Future<?>> sent = new ArrayList<>();
+      for (Store.DeadLetter d : dead) {
+        JsonObject value = new JsonObject().put("topic", d.topic()).put("partition", d.partition())
+            .put("offset", d.offset()).put("error", d.error()).put("field", d.field()).put("payload", d.payload());
+        sent.add(deadLetterProducer.send(KafkaProducerRecord.create(options.deadLetterTopic(), d.key(),
+            value.encode())));
+      }
+      return Future.join(sent).<Void>mapEmpty().otherwise(e -> {
+        LOG.warn("kafka ingest: dead letters kept in PostgreSQL but not sent to {}: {}", options.deadLetterTopic(),
+            e.getMessage());
+        return null;
+      });
+    });
+  }
+
+  /** @return records applied and records set aside so far */
+  public long[] counts() {
+    return new long[] {applied, deadLetters};
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> producer = deadLetterProducer == null ? Future.succeededFuture() : deadLetterProducer.close();
+    return consumer.close().compose(v -> producer).onComplete(v -> store.close());
+  }
+}

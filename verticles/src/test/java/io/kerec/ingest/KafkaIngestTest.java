@@ -1,0 +1,183 @@
+package io.kerec.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kerec.Engine;
+import io.kerec.config.ConfigLoader;
+import io.kerec.config.KerecConfig;
+import io.kerec.store.Store;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kafka → engine through a real in-process KRaft broker: 100,000 events keyed by user, re-sent duplicates and a
+ * corpus of bad records mixed in. Every good event's effect is in PostgreSQL exactly once, every bad record is a
+ * dead letter with its reason, and the engine keeps going.
+ */
+@Tag("e2e")
+class KafkaIngestTest {
+  private static final int ITEMS = 200;
+  private static final int EVENTS = 100_000;
+  private static final int DUPLICATES = 2_000;
+
+  @TempDir
+  Path data;
+
+  @Test
+  void everyGoodEventOnceEveryBadRecordSetAside() throws Exception {
+    try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+        .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("offsets.topic.num.partitions", "3")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build()) {
+      kafka.format();
+      kafka.startup();
+      kafka.waitForReadyBrokers();
+      String bootstrap = kafka.bootstrapServers();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic("kerec.items", 1, (short) 1),
+            new NewTopic("kerec.events", 3, (short) 1), new NewTopic("kerec.dead-letters", 1, (short) 1)))
+            .all().get(60, TimeUnit.SECONDS);
+      }
+      Vertx vertx = Engine.newVertx();
+      Engine engine = await(Engine.start(vertx, config(bootstrap)));
+      Store store = Store.create(vertx, engine.postgres(), 1);
+      try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+        for (int i = 0; i < ITEMS; i++) {
+          send(producer, "kerec.items", null, new JsonObject().put("id", "I" + i)
+              .put("title", "ROSE PRINT THING " + i).put("price", 1.5).encode());
+        }
+        producer.flush();
+        awaitCount(store, "items", ITEMS, 60);
+        Instant t0 = Instant.parse("2011-03-01T09:00:00Z");
+        long started = System.nanoTime();
+        int bad = 0;
+        for (int n = 0; n < EVENTS; n++) {
+          String user = "u" + (n % 5_000);
+          JsonObject event = new JsonObject().put("id", "k-" + n).put("type", "purchase").put("userId", user)
+              .put("itemId", "I" + (n * 7 % ITEMS)).put("basketId", user + "-b" + (n / 20_000))
+              .put("ts", t0.plusSeconds(n % 3 == 0 ? 90_000L - n : n).toString());
+          send(producer, "kerec.events", user, event.encode());
+          if (n < DUPLICATES) {
+            send(producer, "kerec.events", user, event.encode());
+          }
+          if (n % 10_000 == 5_000) {
+            bad += sendBadCorpus(producer, n);
+          }
+        }
+        producer.flush();
+        awaitCount(store, "events", EVENTS, 180);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        awaitDeadLetters(store, bad, 60);
+        Thread.sleep(2_000);
+        assertThat(await(store.counts()).get("events")).as("each good event exactly once").isEqualTo(EVENTS);
+        assertThat(await(store.deadLetterCounts())).containsEntry("kafka", (long) bad);
+        System.out.printf("kafka ingest: %d events applied once (%d duplicates re-sent), %d bad records set aside; "
+            + "produced and made durable in %.1f s (%.0f events/s)%n", EVENTS, DUPLICATES, bad, seconds,
+            EVENTS / seconds);
+      } finally {
+        store.close();
+        await(engine.stop());
+        await(vertx.close());
+      }
+    }
+  }
+
+  /** Truncated JSON, wrong types, huge strings, unknown type, invalid UTF-8, unknown item, not an object. */
+  private static int sendBadCorpus(KafkaProducer<String, byte[]> producer, int n) {
+    String u = "bad-user";
+    List<byte[]> corpus = List.of(
+        ("{\"id\":\"bad-" + n + "\",\"type\":\"purchase\",\"userId\":\"u1\"").getBytes(StandardCharsets.UTF_8),
+        new JsonObject().put("type", "purchase").put("userId", 42).put("itemId", "I1").encode()
+            .getBytes(StandardCharsets.UTF_8),
+        new JsonObject().put("type", "purchase").put("userId", "x".repeat(100_000)).put("itemId", "I1").encode()
+            .getBytes(StandardCharsets.UTF_8),
+        new JsonObject().put("type", "refund").put("userId", "u1").put("itemId", "I1").encode()
+            .getBytes(StandardCharsets.UTF_8),
+        new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+        new JsonObject().put("id", "unknown-" + n).put("type", "purchase").put("userId", "u1")
+            .put("itemId", "NO-SUCH-ITEM").encode().getBytes(StandardCharsets.UTF_8),
+        "[1,2,3]".getBytes(StandardCharsets.UTF_8));
+    corpus.forEach(bytes -> producer.send(new ProducerRecord<>("kerec.events", u, bytes)));
+    return corpus.size();
+  }
+
+  private static void send(KafkaProducer<String, byte[]> producer, String topic, String key, String value) {
+    producer.send(new ProducerRecord<>(topic, key, value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "all");
+    p.put("linger.ms", "5");
+    p.put("max.request.size", "2000000");
+    return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private KerecConfig config(String bootstrap) {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("dataDir", data.toString());
+    o.putObject("http").put("port", 0);
+    o.putObject("judge").put("autoRun", false);
+    o.putObject("rank").put("device", "cpu").put("autoTrain", false);
+    o.putObject("kafka").put("enabled", true).put("bootstrapServers", bootstrap).put("groupId", "kerec-test");
+    return ConfigLoader.load(null, Map.of(), o);
+  }
+
+  private static void awaitCount(Store store, String what, long expected, int seconds) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    long last = -1;
+    while (System.currentTimeMillis() < deadline) {
+      last = await(store.counts()).get(what);
+      if (last >= expected) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(what + ": " + last + " of " + expected + " after " + seconds + " s");
+  }
+
+  private static void awaitDeadLetters(Store store, long expected, int seconds) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    long last = -1;
+    while (System.currentTimeMillis() < deadline) {
+      last = await(store.deadLetterCounts()).getOrDefault("kafka", 0L);
+      if (last >= expected) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("dead letters: " + last + " of " + expected);
+  }
+
+  private static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
