@@ -7,12 +7,15 @@ package io.kerec.config;
  * Offsets are committed only after a batch's effects are durable; records that fail validation go to the
  * {@code dead_letters} table and, when set, to {@code deadLetterTopic}. At most {@code maxBatch} records are
  * buffered: the consumer pauses while a batch is being applied, so memory stays bounded whatever the producer's rate.
+ * {@code instanceId} is this instance's static group membership id (null: derived from the host name and the data
+ * directory), so a restarted instance gets its partitions back at once.
  */
 public record KafkaOptions(boolean enabled, String bootstrapServers, String groupId, String itemsTopic,
-                           String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs) {
+                           String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs,
+                           String instanceId) {
   static KafkaOptions defaults() {
     return new KafkaOptions(false, "localhost:9092", "kerec", "kerec.items", "kerec.events", "kerec.dead-letters",
-        2_000, 50);
+        2_000, 50, null);
   }
 
   void validate() {

@@ -53,6 +53,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
   private static final long RETRY_MS = 1_000;
 
+
   private final KerecConfig config;
   private final PgConnectOptions pg;
   private KafkaOptions options;
@@ -79,6 +80,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     Map<String, String> common = Map.of("bootstrap.servers", options.bootstrapServers());
     Map<String, String> consumerConfig = new HashMap<>(common);
     consumerConfig.put("group.id", options.groupId());
+    consumerConfig.put("group.instance.id", instanceId());
     consumerConfig.put("enable.auto.commit", "false");
     consumerConfig.put("auto.offset.reset", "earliest");
     consumerConfig.put("max.poll.records", Integer.toString(options.maxBatch()));
@@ -94,9 +96,28 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     consumer.exceptionHandler(e -> LOG.warn("kafka consumer: {}", e.getMessage()));
     consumer.handler(this::onRecord);
+
     return consumer.subscribe(Set.of(options.itemsTopic(), options.eventsTopic()))
         .onSuccess(v -> LOG.info("kafka ingest: reading {} and {} as group {} from {}", options.itemsTopic(),
             options.eventsTopic(), options.groupId(), options.bootstrapServers()));
+  }
+
+  /**
+   * Static group membership: an instance that restarts after a crash takes its old member's place at once. Without
+   * it the group waits for the dead member up to the rebalance timeout (5 minutes by default) before the restarted
+   * engine gets any partition.
+   */
+  private String instanceId() {
+    if (options.instanceId() != null && !options.instanceId().isBlank()) {
+      return options.instanceId();
+    }
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "localhost";
+    }
+    return "kerec-" + host + "-" + Integer.toHexString(config.dataPath().toAbsolutePath().normalize().hashCode());
   }
 
   private void onRecord(KafkaConsumerRecord<String, Buffer> record) {

@@ -1,0 +1,236 @@
+package io.kerec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kerec.config.PostgresOptions;
+import io.kerec.store.PostgresServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine as a separate process consuming a large event stream from a real KRaft broker is killed with SIGKILL
+ * half-way and restarted: afterwards every event is in PostgreSQL exactly once (count and a checksum over the ids
+ * and timestamps), none lost, none applied twice.
+ */
+@Tag("e2e")
+class KafkaCrashTest {
+  private static final int ITEMS = 100;
+  private static final int EVENTS = 120_000;
+
+  @TempDir
+  Path dir;
+  private Process engine;
+  private Path engineLog;
+  private int port;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (engine != null && engine.isAlive()) {
+      engine.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void killedWhileConsumingItLosesNothingAndAppliesNothingTwice() throws Exception {
+    try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
+        .setNumBrokerNodes(1).setNumControllerNodes(1).build())
+        .setConfigProp("offsets.topic.replication.factor", "1")
+        .setConfigProp("offsets.topic.num.partitions", "3")
+        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+        .build()) {
+      kafka.format();
+      kafka.startup();
+      kafka.waitForReadyBrokers();
+      String bootstrap = kafka.bootstrapServers();
+      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+        admin.createTopics(List.of(new NewTopic("kerec.items", 1, (short) 1),
+            new NewTopic("kerec.events", 3, (short) 1))).all().get(60, TimeUnit.SECONDS);
+      }
+      long expectedChecksum = 0;
+      Instant t0 = Instant.parse("2011-03-01T09:00:00Z");
+      Path conf = config(bootstrap);
+      try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+        for (int i = 0; i < ITEMS; i++) {
+          producer.send(new ProducerRecord<>("kerec.items", null, new JsonObject().put("id", "I" + i)
+              .put("title", "ROSE PRINT THING " + i).encode()));
+        }
+        producer.flush();
+        engine = launch(conf, "run1.log");
+        awaitItem("I" + (ITEMS - 1), Duration.ofMinutes(3));
+        for (int n = 0; n < EVENTS; n++) {
+          String user = "u" + (n % 7_000);
+          Instant ts = t0.plusSeconds(n);
+          producer.send(new ProducerRecord<>("kerec.events", user, new JsonObject().put("id", "e-" + n)
+              .put("type", "purchase").put("userId", user).put("itemId", "I" + (n * 13 % ITEMS))
+              .put("ts", ts.toString()).encode()));
+          expectedChecksum += checksum("e-" + n, ts.toEpochMilli());
+        }
+        producer.flush();
+      }
+      long seen = awaitPurchases(p -> p >= EVENTS / 3, Duration.ofMinutes(3));
+      engine.destroyForcibly().waitFor();
+      System.out.printf("kafka crash test: killed after %d of %d purchases were applied%n", seen, EVENTS);
+      assertThat(seen).as("killed mid-stream").isLessThan(EVENTS);
+
+      engine = launch(conf, "run2.log");
+      long reached = awaitStable(Duration.ofSeconds(20), Duration.ofMinutes(6));
+      System.out.printf("kafka crash test: the graph view counts %d purchases after the restart%n", reached);
+      assertThat(reached).isEqualTo(EVENTS);
+      engine.destroy();
+      engine.waitFor();
+
+      try (PostgresServer pg = PostgresServer.start(
+          new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1), dir.resolve("data"));
+           Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
+               + pg.connectOptions().getPort() + "/kerec", "postgres", "");
+           Statement st = c.createStatement();
+           ResultSet rs = st.executeQuery("SELECT event_id, ts FROM events")) {
+        try (Statement st2 = c.createStatement(); ResultSet d = st2.executeQuery(
+            "SELECT count(*), min(error) FROM dead_letters")) {
+          d.next();
+          assertThat(d.getLong(1)).as("dead letters (%s)", d.getString(2)).isZero();
+        }
+        long count = 0;
+        long sum = 0;
+        while (rs.next()) {
+          count++;
+          sum += checksum(rs.getString(1), rs.getTimestamp(2).getTime());
+        }
+        assertThat(count).as("events in PostgreSQL").isEqualTo(EVENTS);
+        assertThat(sum).as("checksum of ids and timestamps").isEqualTo(expectedChecksum);
+        System.out.printf("kafka crash test: %d events after the restart, checksum matches%n", count);
+      }
+    }
+  }
+
+  private static long checksum(String id, long tsMillis) {
+    long h = id.hashCode() * 0x9E3779B97F4A7C15L + tsMillis;
+    return h ^ (h >>> 29);
+  }
+
+  private static KafkaProducer<String, String> producer(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("acks", "all");
+    p.put("linger.ms", "5");
+    return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+  }
+
+  private Path config(String bootstrap) throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    JsonObject conf = new JsonObject()
+        .put("dataDir", dir.resolve("data").toString())
+        .put("http", new JsonObject().put("port", port))
+        .put("judge", new JsonObject().put("autoRun", false))
+        .put("rank", new JsonObject().put("device", "cpu").put("autoTrain", false))
+        .put("kafka", new JsonObject().put("enabled", true).put("bootstrapServers", bootstrap)
+            .put("groupId", "kerec-crash").put("maxBatch", 1_000));
+    Path file = dir.resolve("kerec.json");
+    Files.writeString(file, conf.encodePrettily(), StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private Process launch(Path conf, String log) throws IOException {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-Dai.djl.offline=true",
+        "-cp", System.getProperty("java.class.path"), Kerec.class.getName(), "serve", "--conf", conf.toString());
+    engineLog = dir.resolve(log);
+    pb.redirectErrorStream(true).redirectOutput(engineLog.toFile());
+    return pb.start();
+  }
+
+  private void awaitItem(String itemId, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertThat(engine.isAlive()).as("engine alive").isTrue();
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+            + "/v1/items/" + itemId)).timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException starting) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("item " + itemId + " never arrived");
+  }
+
+  /** Waits until the graph's purchase count has not moved for {@code quiet}, and returns it. */
+  private long awaitStable(Duration quiet, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long last = -2;
+    long since = System.nanoTime();
+    while (System.nanoTime() < deadline) {
+      long now = awaitPurchases(p -> true, Duration.ofMinutes(1));
+      if (now != last) {
+        last = now;
+        since = System.nanoTime();
+      } else if (System.nanoTime() - since > quiet.toNanos() && now > 0) {
+        return now;
+      }
+      Thread.sleep(500);
+    }
+    return last;
+  }
+
+  /** Polls the graph's count of applied purchases until it passes {@code ok}. */
+  private long awaitPurchases(java.util.function.LongPredicate ok, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long last = -1;
+    while (System.nanoTime() < deadline) {
+      assertThat(engine.isAlive()).as("engine alive").isTrue();
+      try {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+            .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          last = new JsonObject(r.body()).getJsonObject("components").getJsonObject("graph")
+              .getJsonObject("details").getLong("purchases", -1L);
+          if (ok.test(last)) {
+            return last;
+          }
+        }
+      } catch (IOException starting) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    List<String> lines = Files.readAllLines(engineLog).stream()
+        .filter(l -> l.contains("kafka") || l.contains("WARN") || l.contains("ERROR")).toList();
+    throw new AssertionError("purchases applied: " + last + "; engine log:\n"
+        + String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size())));
+  }
+}
