@@ -9,9 +9,7 @@ import io.kerec.store.PostgresServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,9 +166,7 @@ class JudgeCrashTest {
   }
 
   private Path config(String baseUrl) throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = EngineProcess.freePort();
     JsonObject conf = new JsonObject()
         .put("dataDir", dir.resolve("data").toString())
         .put("http", new JsonObject().put("port", port))
@@ -189,14 +185,10 @@ class JudgeCrashTest {
   }
 
   private Process launch(Path conf, String log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx1g", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), Kerec.class.getName(), "serve", "--conf", conf.toString());
     engineLog = dir.resolve(log);
-    File out = engineLog.toFile();
-    pb.redirectErrorStream(true).redirectOutput(out);
-    return pb.start();
+    return EngineProcess.start(conf, engineLog, "1g");
   }
+
 
   private void awaitHealth(Duration timeout) throws Exception {
     awaitHealthJson(h -> true, timeout);

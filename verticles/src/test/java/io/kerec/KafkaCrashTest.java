@@ -6,7 +6,6 @@ import io.kerec.config.PostgresOptions;
 import io.kerec.store.PostgresServer;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,9 +146,7 @@ class KafkaCrashTest {
   }
 
   private Path config(String bootstrap) throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    port = EngineProcess.freePort();
     JsonObject conf = new JsonObject()
         .put("dataDir", dir.resolve("data").toString())
         .put("http", new JsonObject().put("port", port))
@@ -163,13 +160,10 @@ class KafkaCrashTest {
   }
 
   private Process launch(Path conf, String log) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx2g", "-Dai.djl.offline=true",
-        "-cp", System.getProperty("java.class.path"), Kerec.class.getName(), "serve", "--conf", conf.toString());
     engineLog = dir.resolve(log);
-    pb.redirectErrorStream(true).redirectOutput(engineLog.toFile());
-    return pb.start();
+    return EngineProcess.start(conf, engineLog, "2g");
   }
+
 
   private void awaitItem(String itemId, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
