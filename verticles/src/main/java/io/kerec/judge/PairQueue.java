@@ -1,5 +1,6 @@
 package io.kerec.judge;
 
+import io.kerec.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -206,7 +207,7 @@ public final class PairQueue implements AutoCloseable {
     Set<EntityPair> answered = new HashSet<>();
     verdicts.forEach(v -> answered.add(v.pair()));
     List<EntityPair> abstained = asked.stream().filter(p -> !answered.contains(p)).toList();
-    return pool.withTransaction(conn -> insertVerdicts(conn, verdicts)
+    return pool.withTransaction(conn -> Store.insertVerdicts(conn, verdicts)
         .compose(inserted -> deleteRows(conn, verdicts.stream().map(Verdict::pair).toList())
             .compose(v -> abstain(conn, abstained, maxAbstentions, retryAfterMs))
             .compose(v -> addSpend(conn, tokens, 1))
@@ -393,34 +394,6 @@ public final class PairQueue implements AutoCloseable {
             WHERE provider = $1 AND model = $2 AND prompt_version = $3 AND state = 'exported' AND custom_id = $4
             """).execute(key().addString(customId).addString(error))
         .map(rows -> rows.rowCount());
-  }
-
-  private Future<Set<EntityPair>> insertVerdicts(SqlClient conn, List<Verdict> verdicts) {
-    if (verdicts.isEmpty()) {
-      return Future.succeededFuture(Set.of());
-    }
-    return conn.preparedQuery("""
-            INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
-                                  reason, tokens)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
-                                 $7::float8[], $8::text[], $9::int[])
-            ON CONFLICT DO NOTHING
-            RETURNING source, target
-            """).execute(Tuple.of(
-            verdicts.stream().map(Verdict::source).toArray(String[]::new),
-            verdicts.stream().map(Verdict::target).toArray(String[]::new),
-            verdicts.stream().map(Verdict::provider).toArray(String[]::new),
-            verdicts.stream().map(Verdict::model).toArray(String[]::new),
-            verdicts.stream().map(Verdict::promptVersion).toArray(String[]::new),
-            verdicts.stream().map(Verdict::complementary).toArray(Boolean[]::new),
-            verdicts.stream().map(Verdict::confidence).toArray(Double[]::new),
-            verdicts.stream().map(Verdict::reason).toArray(String[]::new),
-            verdicts.stream().map(Verdict::tokens).toArray(Integer[]::new)))
-        .map(rows -> {
-          Set<EntityPair> inserted = new HashSet<>();
-          rows.forEach(row -> inserted.add(new EntityPair(row.getString(0), row.getString(1))));
-          return inserted;
-        });
   }
 
   private Future<Void> deleteRows(SqlClient conn, List<EntityPair> pairs) {

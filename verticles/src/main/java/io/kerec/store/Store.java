@@ -3,6 +3,7 @@ package io.kerec.store;
 import io.kerec.bus.Event;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
+import io.kerec.judge.EntityPair;
 import io.kerec.judge.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -251,15 +252,26 @@ public final class Store implements AutoCloseable {
 
   /** Stores verdicts; a verdict already stored for the same pair, provider, model and prompt is kept. */
   public Future<Void> insertVerdicts(List<Verdict> verdicts) {
+    return insertVerdicts(pool, verdicts).mapEmpty();
+  }
+
+  /**
+   * Stores verdicts through {@code client} (a pool, or a connection inside a caller's transaction); a verdict
+   * already stored for the same pair, provider, model and prompt is kept.
+   *
+   * @return the pairs whose verdict was stored by this call
+   */
+  public static Future<Set<EntityPair>> insertVerdicts(SqlClient client, List<Verdict> verdicts) {
     if (verdicts.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(Set.of());
     }
-    return pool.preparedQuery("""
+    return client.preparedQuery("""
             INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
                                   reason, tokens)
             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
                                  $7::float8[], $8::text[], $9::int[])
             ON CONFLICT DO NOTHING
+            RETURNING source, target
             """)
         .execute(Tuple.tuple(List.of(
             verdicts.stream().map(Verdict::source).toArray(String[]::new),
@@ -271,7 +283,11 @@ public final class Store implements AutoCloseable {
             verdicts.stream().map(Verdict::confidence).toArray(Double[]::new),
             verdicts.stream().map(Verdict::reason).toArray(String[]::new),
             verdicts.stream().map(Verdict::tokens).toArray(Integer[]::new))))
-        .mapEmpty();
+        .map(rows -> {
+          Set<EntityPair> inserted = new HashSet<>();
+          rows.forEach(row -> inserted.add(new EntityPair(row.getString(0), row.getString(1))));
+          return inserted;
+        });
   }
 
   /** Every stored verdict of a provider, model and prompt version. */

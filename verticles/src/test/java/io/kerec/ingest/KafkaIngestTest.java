@@ -18,14 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,21 +43,9 @@ class KafkaIngestTest {
 
   @Test
   void everyGoodEventOnceEveryBadRecordSetAside() throws Exception {
-    try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder().setCombined(true)
-        .setNumBrokerNodes(1).setNumControllerNodes(1).build())
-        .setConfigProp("offsets.topic.replication.factor", "1")
-        .setConfigProp("offsets.topic.num.partitions", "3")
-        .setConfigProp("group.initial.rebalance.delay.ms", "0")
-        .build()) {
-      kafka.format();
-      kafka.startup();
-      kafka.waitForReadyBrokers();
+    try (KafkaClusterTestKit kafka = TestKafka.start(
+        Map.of("kerec.items", 1, "kerec.events", 3, "kerec.dead-letters", 1))) {
       String bootstrap = kafka.bootstrapServers();
-      try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-        admin.createTopics(List.of(new NewTopic("kerec.items", 1, (short) 1),
-            new NewTopic("kerec.events", 3, (short) 1), new NewTopic("kerec.dead-letters", 1, (short) 1)))
-            .all().get(60, TimeUnit.SECONDS);
-      }
       Vertx vertx = Engine.newVertx();
       Engine engine = await(Engine.start(vertx, config(bootstrap)));
       Store store = Store.create(vertx, engine.postgres(), 1);
