@@ -11,12 +11,16 @@ package io.kerec.config;
  * rows one by one. {@code freshSlots}: how many of a user's top-k
  * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
  * items are recommended from day one through their entities even before anyone buys them.
+ * {@code idEmbedding}: width of the model's entity and item id embeddings (0 = features only), for ids taken in at least
+ * {@code minIdCount} training rows; {@code contrastiveWeight}: weight of the loss that aligns each entity's
+ * co-purchase and complementary-graph views (0 = off).
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
-                          boolean balanceClasses, boolean pairwise, int freshSlots) {
+                          boolean balanceClasses, boolean pairwise, int freshSlots, int idEmbedding, int minIdCount,
+                          double contrastiveWeight) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0);
   }
 
   void validate() {
@@ -29,5 +33,11 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
     Require.range("rank.trainingCandidates", trainingCandidates, 1, 100_000);
     Require.range("rank.epochs", epochs, 1, 1000);
     Require.range("rank.freshSlots", freshSlots, 0, 1000);
+    Require.range("rank.idEmbedding", idEmbedding, 0, 256);
+    Require.range("rank.minIdCount", minIdCount, 1, Integer.MAX_VALUE);
+    Require.range("rank.contrastiveWeight", contrastiveWeight, 0.0, 100.0);
+    if (contrastiveWeight > 0 && idEmbedding == 0) {
+      throw new ConfigException("rank.contrastiveWeight", "needs rank.idEmbedding > 0 (it aligns entity embeddings)");
+    }
   }
 }

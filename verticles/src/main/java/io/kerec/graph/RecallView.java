@@ -2,6 +2,9 @@ package io.kerec.graph;
 
 import io.kerec.bus.Because;
 import io.kerec.bus.Candidate;
+import io.kerec.bus.CandidateIds;
+import io.kerec.bus.EntityLink;
+import io.kerec.bus.EntityViews;
 import io.kerec.bus.Complement;
 import io.kerec.bus.ComplementView;
 import io.kerec.bus.Features;
@@ -55,6 +58,9 @@ public final class RecallView {
   private final Map<String, ItemState> items = new HashMap<>();
   private final List<ItemState> itemsByIndex = new ArrayList<>();
   private final Map<String, EntityState> entities = new HashMap<>();
+  private static final int VIEW_LINKS_PER_ENTITY = 20;
+  private static final int VIEW_ITEMS_PER_ENTITY = 10;
+  private static final int VIEW_NEIGHBOURS_PER_ITEM = 50;
   private final Map<String, UserState> users = new HashMap<>();
   private final CoOccurrence bills = new CoOccurrence();
   private final CoOccurrence buyers = new CoOccurrence();
@@ -750,6 +756,7 @@ public final class RecallView {
     private final List<float[]> features = new ArrayList<>();
     private final List<Float> labels = new ArrayList<>();
     private final List<Integer> groups = new ArrayList<>();
+    private final List<CandidateIds> ids = new ArrayList<>();
     private int next;
     private int group;
 
@@ -774,7 +781,8 @@ public final class RecallView {
         y[i] = labels.get(i);
       }
       return new TrainingSet(features.toArray(float[][]::new), y,
-          groups.stream().mapToInt(Integer::intValue).toArray());
+          groups.stream().mapToInt(Integer::intValue).toArray(), ids.toArray(CandidateIds[]::new),
+          entityViews(VIEW_LINKS_PER_ENTITY));
     }
 
     private void addUser(String userId) {
@@ -813,6 +821,7 @@ public final class RecallView {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
         groups.add(group);
+        ids.add(CandidateIds.of(c));
       }
       group++;
     }
@@ -833,6 +842,40 @@ public final class RecallView {
       i--;
     }
     return i;
+  }
+
+  /**
+   * The complementary and co-purchase views of every entity, each entity keeping its {@code perEntity} strongest
+   * links: complements by weight; co-purchases summed over its most sold items' co-purchase neighbours, mapped to
+   * their main entities (the entity itself left out).
+   */
+  public EntityViews entityViews(int perEntity) {
+    List<EntityLink> complements = new ArrayList<>();
+    List<EntityLink> coPurchases = new ArrayList<>();
+    List<String> names = new ArrayList<>(entities.keySet());
+    Collections.sort(names);
+    for (String name : names) {
+      EntityState entity = entities.get(name);
+      entity.complements.stream()
+          .sorted(Comparator.comparingDouble((ComplementView c) -> -c.weight()).thenComparing(ComplementView::entity))
+          .limit(perEntity)
+          .forEach(c -> complements.add(new EntityLink(name, c.entity(), c.weight())));
+      Map<String, Double> together = new HashMap<>();
+      List<ItemState> sold = entity.itemsByPopularity();
+      for (int i = 0; i < Math.min(VIEW_ITEMS_PER_ENTITY, sold.size()) && sold.get(i).purchases > 0; i++) {
+        for (Neighbour n : bills.neighbours(sold.get(i).index, VIEW_NEIGHBOURS_PER_ITEM, -1, byItemId)) {
+          String other = itemsByIndex.get(n.item()).mainEntity();
+          if (other != null && !other.equals(name)) {
+            together.merge(other, n.cosine(), Double::sum);
+          }
+        }
+      }
+      together.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .limit(perEntity)
+          .forEach(e -> coPurchases.add(new EntityLink(name, e.getKey(), e.getValue())));
+    }
+    return new EntityViews(complements, coPurchases);
   }
 
   /** Counts for health and metrics. */

@@ -12,8 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -30,6 +28,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kerec.bus.CandidateIds;
+import io.kerec.bus.EntityViews;
 import io.kerec.bus.Features;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ public final class EeiModel implements AutoCloseable {
 
   /** Version of the artefact directory layout; {@link #load} rejects any other. */
   public static final int FORMAT_VERSION = 1;
-  /** Network layout, recorded in the artefact and checked on load. */
+  /** Network layout of a feature-only model, recorded in the artefact and checked on load. */
   public static final String ARCHITECTURE = "mlp-" + Features.SIZE + "-32-16-1-relu";
   /** Prefix of the parameter file in the artefact directory. */
   public static final String MODEL_NAME = "eei";
@@ -116,6 +116,8 @@ public final class EeiModel implements AutoCloseable {
   // Guarded by lock (written under the write lock, read under the read lock).
   private float[] means;
   private float[] stds;
+  private IdVocabulary vocabulary;
+  private int embeddingSize;
   private TrainingReport report;
   private String version = UNTRAINED;
   private Instant createdAt;
@@ -167,8 +169,10 @@ public final class EeiModel implements AutoCloseable {
     checkMetadata(meta, metaFile);
     RankDevice.engine();
     Model model = Model.newInstance(MODEL_NAME, device, RankDevice.ENGINE);
+    IdVocabulary loadedVocabulary = meta.embeddingSize() > 0 ? new IdVocabulary(meta.entities(), meta.items()) : null;
     try {
-      model.setBlock(buildBlock());
+      model.setBlock(loadedVocabulary == null ? buildBlock() : new EeiBlock(loadedVocabulary.entityTableSize(),
+          loadedVocabulary.itemTableSize(), meta.embeddingSize()));
       model.load(dir, MODEL_NAME);
       model.getBlock().freezeParameters(true);
     } catch (MalformedModelException | RuntimeException e) {
@@ -181,6 +185,8 @@ public final class EeiModel implements AutoCloseable {
     EeiModel result = new EeiModel(model, device);
     result.means = meta.means().clone();
     result.stds = meta.stds().clone();
+    result.vocabulary = loadedVocabulary;
+    result.embeddingSize = meta.embeddingSize();
     result.report = meta.report();
     result.version = meta.version();
     result.createdAt = parseInstant(meta.createdAt());
@@ -233,7 +239,29 @@ public final class EeiModel implements AutoCloseable {
    */
   public TrainingReport train(float[][] features, float[] labels, int[] groups, TrainOptions opts,
                               java.util.function.Consumer<EpochReport> onEpoch) {
+    return train(features, labels, groups, null, null, opts, onEpoch);
+  }
+
+  /**
+   * Trains as {@link #train(float[][], float[], int[], TrainOptions, java.util.function.Consumer)}; with
+   * {@code ids} and {@link TrainOptions#embeddingSize()} above 0 the model also learns an embedding for every
+   * entity and item seen in at least {@link TrainOptions#minIdCount()} training rows, and one shared embedding for
+   * the rest (unseen entities, new items).
+   *
+   * <p>With {@code views} and {@link TrainOptions#contrastiveWeight()} above 0, each step also minimises that weight
+   * times a contrastive loss that aligns every entity's complementary-graph view with its co-purchase view (see
+   * {@link EeiBlock}).
+   *
+   * @param ids the identities of each row, or null to train on the features alone
+   * @param views the entity graphs for the contrastive alignment, or null
+   */
+  public TrainingReport train(float[][] features, float[] labels, int[] groups, CandidateIds[] ids,
+                              EntityViews views, TrainOptions opts,
+                              java.util.function.Consumer<EpochReport> onEpoch) {
     Objects.requireNonNull(opts, "opts");
+    if (ids != null && ids.length != labels.length) {
+      throw new IllegalArgumentException(ids.length + " ids for " + labels.length + " rows");
+    }
     if (groups != null && groups.length != labels.length) {
       throw new IllegalArgumentException(groups.length + " groups for " + labels.length + " rows");
     }
@@ -250,10 +278,16 @@ public final class EeiModel implements AutoCloseable {
         throw new IllegalArgumentException("the training split holds a single class ("
             + split.trainPositives() + " positives of " + split.train().length + " rows)");
       }
+      IdVocabulary fittedVocabulary = ids != null && opts.embeddingSize() > 0
+          ? IdVocabulary.fit(ids, labels, split.train(), opts.minIdCount()) : null;
+      if (fittedVocabulary != null) {
+        model.setBlock(new EeiBlock(fittedVocabulary.entityTableSize(), fittedVocabulary.itemTableSize(),
+            opts.embeddingSize()));
+      }
       float[][] fitted = fitStandardisation(features, split.train());
-      float[] trainX = standardise(features, split.train(), fitted[0], fitted[1]);
+      float[] trainX = standardise(features, split.train(), fitted[0], fitted[1], fittedVocabulary, ids);
       float[] trainY = select(labels, split.train());
-      float[] validX = standardise(features, split.validation(), fitted[0], fitted[1]);
+      float[] validX = standardise(features, split.validation(), fitted[0], fitted[1], fittedVocabulary, ids);
       float[] validY = select(labels, split.validation());
 
       TrainingReport result;
@@ -266,10 +300,14 @@ public final class EeiModel implements AutoCloseable {
             trainGroups[i] = groups[split.train()[i]];
           }
         }
-        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts, onEpoch);
+        ViewSampler sampler = opts.contrastiveWeight() > 0 ? ViewSampler.of(views, fittedVocabulary) : null;
+        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts, onEpoch,
+            width(fittedVocabulary), sampler);
       }
       means = fitted[0];
       stds = fitted[1];
+      vocabulary = fittedVocabulary;
+      embeddingSize = fittedVocabulary == null ? 0 : opts.embeddingSize();
       report = result;
       createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       model.getBlock().freezeParameters(true);
@@ -278,6 +316,16 @@ public final class EeiModel implements AutoCloseable {
       return result;
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  /** The network layout, as recorded in the artefact (feature-only, or with id embeddings of some width). */
+  public String architecture() {
+    lock.readLock().lock();
+    try {
+      return architecture(embeddingSize);
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -291,7 +339,20 @@ public final class EeiModel implements AutoCloseable {
    * @throws ScoringException when the engine fails
    */
   public float[] score(float[][] batch) {
+    return score(batch, null);
+  }
+
+  /**
+   * Scores candidates as {@link #score(float[][])}, with their identities for a model with id embeddings (ignored
+   * by a feature-only model; without them every id counts as unknown).
+   *
+   * @param ids one per row, or null
+   */
+  public float[] score(float[][] batch, CandidateIds[] ids) {
     Objects.requireNonNull(batch, "batch");
+    if (ids != null && ids.length != batch.length) {
+      throw new IllegalArgumentException(ids.length + " ids for " + batch.length + " rows");
+    }
     for (int i = 0; i < batch.length; i++) {
       if (batch[i] == null || batch[i].length != Features.SIZE) {
         throw new IllegalArgumentException("row " + i + " must have " + Features.SIZE
@@ -308,7 +369,7 @@ public final class EeiModel implements AutoCloseable {
       if (!trained) {
         throw new IllegalStateException("model is not trained");
       }
-      Rows rows = new Rows(standardise(batch, null, means, stds), batch.length);
+      Rows rows = new Rows(standardise(batch, null, means, stds, vocabulary, ids), batch.length, width(vocabulary));
       try (Predictor<Rows, float[]> predictor = model.newPredictor(translator)) {
         return predictor.predict(rows);
       } catch (TranslateException e) {
@@ -339,8 +400,9 @@ public final class EeiModel implements AutoCloseable {
       Files.createDirectories(dir);
       Files.deleteIfExists(dir.resolve(METADATA_FILE));
       model.save(dir, MODEL_NAME);
-      ModelMetadata meta = new ModelMetadata(FORMAT_VERSION, version, ARCHITECTURE, Features.SIZE,
-          means.clone(), stds.clone(), createdAt.toString(), Engine.getDjlVersion(), report);
+      ModelMetadata meta = new ModelMetadata(FORMAT_VERSION, version, architecture(embeddingSize), Features.SIZE,
+          means.clone(), stds.clone(), createdAt.toString(), Engine.getDjlVersion(), report, embeddingSize,
+          vocabulary == null ? null : vocabulary.entities(), vocabulary == null ? null : vocabulary.items());
       Path tmp = Files.createTempFile(dir, METADATA_FILE, ".tmp");
       try {
         JSON.writeValue(tmp.toFile(), meta);
@@ -439,7 +501,31 @@ public final class EeiModel implements AutoCloseable {
 
   /** Standardised, flattened rows, ready for a {@link Predictor} from {@link #translator()}. */
   Rows prepare(float[][] batch) {
-    return new Rows(standardise(batch, null, means, stds), batch.length);
+    return new Rows(standardise(batch, null, means, stds, vocabulary, null), batch.length, width(vocabulary));
+  }
+
+  /**
+   * The contrastive alignment loss of the current entity embeddings over all entities eligible in {@code views}
+   * (NaN for a model without id embeddings, or too few such entities).
+   */
+  float alignmentLoss(EntityViews views) {
+    lock.readLock().lock();
+    try {
+      ensureOpen();
+      ViewSampler sampler = ViewSampler.of(views, vocabulary);
+      if (sampler == null || !(model.getBlock() instanceof EeiBlock block)) {
+        return Float.NaN;
+      }
+      float[][] all = sampler.draw(sampler.size(), new SplittableRandom(0));
+      try (NDManager manager = model.getNDManager().newSubManager()) {
+        Shape shape = new Shape(sampler.size(), sampler.tableSize());
+        NDList input = new NDList(manager.create(all[0], shape), manager.create(all[1], shape));
+        return block.forward(new ai.djl.training.ParameterStore(manager, false), input, false)
+            .singletonOrThrow().getFloat();
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
   }
 
   /** The translator used by {@link #score}. */
@@ -479,7 +565,8 @@ public final class EeiModel implements AutoCloseable {
   }
 
   private TrainingReport runTraining(float[] trainX, float[] trainY, int[] trainGroups, float[] validX,
-      float[] validY, Split split, TrainOptions opts, java.util.function.Consumer<EpochReport> onEpoch) {
+      float[] validY, Split split, TrainOptions opts, java.util.function.Consumer<EpochReport> onEpoch,
+      int width, ViewSampler sampler) {
     int trainRows = trainY.length;
     int validRows = validY.length;
     SplittableRandom rng = new SplittableRandom(opts.seed() ^ 0x5DEECE66DL);
@@ -496,10 +583,10 @@ public final class EeiModel implements AutoCloseable {
     try {
       RankDevice.engine().setRandomSeed((int) (opts.seed() ^ (opts.seed() >>> 32)));
       try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(opts.batchSize(), Features.SIZE));
-        float[] bx = new float[opts.batchSize() * Features.SIZE];
+        trainer.initialize(new Shape(opts.batchSize(), width));
+        float[] bx = new float[opts.batchSize() * width];
         float[] by = new float[opts.batchSize()];
-        float[] bx2 = new float[opts.batchSize() * Features.SIZE];
+        float[] bx2 = new float[opts.batchSize() * width];
         for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
           long epochStart = System.nanoTime();
           double lossSum = 0;
@@ -510,15 +597,16 @@ public final class EeiModel implements AutoCloseable {
             for (int from = 0; from < pairs.length; from += opts.batchSize()) {
               int n = Math.min(opts.batchSize(), pairs.length - from);
               for (int r = 0; r < n; r++) {
-                System.arraycopy(trainX, pairs[from + r][0] * Features.SIZE, bx, r * Features.SIZE, Features.SIZE);
-                System.arraycopy(trainX, pairs[from + r][1] * Features.SIZE, bx2, r * Features.SIZE, Features.SIZE);
+                System.arraycopy(trainX, pairs[from + r][0] * width, bx, r * width, width);
+                System.arraycopy(trainX, pairs[from + r][1] * width, bx2, r * width, width);
               }
               try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDArray better = rows(batchManager, bx, n);
-                NDArray worse = rows(batchManager, bx2, n);
+                NDArray better = rows(batchManager, bx, n, width);
+                NDArray worse = rows(batchManager, bx2, n, width);
                 lossSum += (double) n * optimise(trainer, batchManager.ones(new Shape(n, 1)),
                     () -> trainer.forward(new NDList(better)).singletonOrThrow()
-                        .sub(trainer.forward(new NDList(worse)).singletonOrThrow()), epoch);
+                        .sub(trainer.forward(new NDList(worse)).singletonOrThrow()),
+                    alignment(trainer, batchManager, sampler, opts, rng), epoch);
               }
             }
           } else {
@@ -528,21 +616,22 @@ public final class EeiModel implements AutoCloseable {
               int n = Math.min(opts.batchSize(), order.length - from);
               for (int r = 0; r < n; r++) {
                 int row = order[from + r];
-                System.arraycopy(trainX, row * Features.SIZE, bx, r * Features.SIZE, Features.SIZE);
+                System.arraycopy(trainX, row * width, bx, r * width, width);
                 by[r] = trainY[row];
               }
               try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDArray x = rows(batchManager, bx, n);
+                NDArray x = rows(batchManager, bx, n, width);
                 NDArray y = batchManager.create(Arrays.copyOf(by, n), new Shape(n, 1));
                 lossSum += (double) n * optimise(trainer, y,
-                    () -> trainer.forward(new NDList(x)).singletonOrThrow(), epoch);
+                    () -> trainer.forward(new NDList(x)).singletonOrThrow(),
+                    alignment(trainer, batchManager, sampler, opts, rng), epoch);
               }
             }
           }
           samplesSeen += samples;
           computeNanos += System.nanoTime() - epochStart;
           double auc = validRows == 0 ? Double.NaN
-              : Auc.of(logits(trainer, validX, validRows), validY);
+              : Auc.of(logits(trainer, validX, validRows, width), validY);
           EpochReport epochReport = new EpochReport(epoch, samples == 0 ? 0 : lossSum / samples, auc);
           epochs.add(epochReport);
           onEpoch.accept(epochReport);
@@ -560,17 +649,40 @@ public final class EeiModel implements AutoCloseable {
         split.validationPositives(), samplesSeen, millis, perSecond, opts);
   }
 
-  /** The first {@code n} standardised rows of a batch buffer as an (n, SIZE) array. */
-  private static NDArray rows(NDManager manager, float[] buffer, int n) {
-    return manager.create(Arrays.copyOf(buffer, n * Features.SIZE), new Shape(n, Features.SIZE));
+  /** The first {@code n} standardised rows of a batch buffer as an (n, width) array. */
+  private static NDArray rows(NDManager manager, float[] buffer, int n, int width) {
+    return manager.create(Arrays.copyOf(buffer, n * width), new Shape(n, width));
   }
 
-  /** One optimiser step on the sigmoid cross-entropy of {@code logits} against {@code labels}; the batch loss. */
+  /** Entities drawn per step for the contrastive alignment. */
+  private static final int ALIGNMENT_BATCH = 128;
+
+  /** The weighted alignment loss of a freshly drawn batch of entities, or null when it is off. */
+  private static Supplier<NDArray> alignment(Trainer trainer, NDManager manager, ViewSampler sampler,
+                                             TrainOptions opts, SplittableRandom rng) {
+    if (sampler == null) {
+      return null;
+    }
+    float[][] drawn = sampler.draw(ALIGNMENT_BATCH, rng);
+    Shape shape = new Shape(drawn[0].length / sampler.tableSize(), sampler.tableSize());
+    NDArray complement = manager.create(drawn[0], shape);
+    NDArray coPurchase = manager.create(drawn[1], shape);
+    return () -> trainer.forward(new NDList(complement, coPurchase)).singletonOrThrow()
+        .mul(opts.contrastiveWeight());
+  }
+
+  /**
+   * One optimiser step on the sigmoid cross-entropy of {@code logits} against {@code labels}, plus {@code extra}
+   * when given; the batch loss.
+   */
   private static float optimise(Trainer trainer, NDArray labels, Supplier<NDArray> logits,
-                                int epoch) {
+                                Supplier<NDArray> extra, int epoch) {
     float value;
     try (GradientCollector collector = trainer.newGradientCollector()) {
       NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits.get()));
+      if (extra != null) {
+        loss = loss.add(extra.get());
+      }
       collector.backward(loss);
       value = loss.getFloat();
       if (!Float.isFinite(value)) {
@@ -582,15 +694,15 @@ public final class EeiModel implements AutoCloseable {
   }
 
   /** Raw logits of standardised rows, in chunks, with the trainer's (current) parameters. */
-  private static float[] logits(Trainer trainer, float[] x, int rows) {
+  private static float[] logits(Trainer trainer, float[] x, int rows, int width) {
     float[] out = new float[rows];
     int chunk = 4096;
     for (int from = 0; from < rows; from += chunk) {
       int n = Math.min(chunk, rows - from);
       try (NDManager manager = trainer.getManager().newSubManager()) {
         NDArray input = manager.create(
-            Arrays.copyOfRange(x, from * Features.SIZE, (from + n) * Features.SIZE),
-            new Shape(n, Features.SIZE));
+            Arrays.copyOfRange(x, from * width, (from + n) * width),
+            new Shape(n, width));
         float[] part = trainer.evaluate(new NDList(input)).singletonOrThrow().toFloatArray();
         System.arraycopy(part, 0, out, from, n);
       }
@@ -689,18 +801,36 @@ public final class EeiModel implements AutoCloseable {
     return new float[][] {mean, std};
   }
 
-  /** Standardised rows (all rows when {@code rows} is null), flattened row-major. */
-  private static float[] standardise(float[][] features, int[] rows, float[] mean, float[] std) {
+  /**
+   * Standardised rows (all rows when {@code rows} is null), flattened row-major, each followed by its embedding-table
+   * rows when there is a vocabulary.
+   */
+  private static float[] standardise(float[][] features, int[] rows, float[] mean, float[] std,
+                                     IdVocabulary vocabulary, CandidateIds[] ids) {
     int n = rows == null ? features.length : rows.length;
-    float[] out = new float[n * Features.SIZE];
+    int width = width(vocabulary);
+    float[] out = new float[n * width];
     for (int r = 0; r < n; r++) {
-      float[] row = features[rows == null ? r : rows[r]];
-      int base = r * Features.SIZE;
+      int source = rows == null ? r : rows[r];
+      float[] row = features[source];
+      int base = r * width;
       for (int f = 0; f < Features.SIZE; f++) {
         out[base + f] = (row[f] - mean[f]) / std[f];
       }
+      if (vocabulary != null) {
+        vocabulary.rows(ids == null ? null : ids[source], out, base + Features.SIZE);
+      }
     }
     return out;
+  }
+
+  private static int width(IdVocabulary vocabulary) {
+    return vocabulary == null ? Features.SIZE : EeiBlock.width();
+  }
+
+  /** The layout name recorded in the artefact. */
+  static String architecture(int embeddingSize) {
+    return embeddingSize == 0 ? ARCHITECTURE : "eei-ids" + embeddingSize + "-" + ARCHITECTURE;
   }
 
   private static float[] select(float[] values, int[] rows) {
@@ -714,12 +844,7 @@ public final class EeiModel implements AutoCloseable {
   // ------------------------------------------------------------------------------------- helpers
 
   private static Block buildBlock() {
-    return new SequentialBlock()
-        .add(Linear.builder().setUnits(32).build())
-        .add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(16).build())
-        .add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(1).build());
+    return EeiBlock.mlp();
   }
 
   private static void checkMetadata(ModelMetadata meta, Path file) {
@@ -731,9 +856,12 @@ public final class EeiModel implements AutoCloseable {
       throw new ModelArtifactException(file + ": model expects " + meta.featureSize()
           + " features, Features.SIZE is " + Features.SIZE);
     }
-    if (!ARCHITECTURE.equals(meta.architecture())) {
+    if (!architecture(meta.embeddingSize()).equals(meta.architecture())) {
       throw new ModelArtifactException(file + ": architecture " + meta.architecture()
-          + ", this code builds " + ARCHITECTURE);
+          + ", this code builds " + architecture(meta.embeddingSize()));
+    }
+    if (meta.embeddingSize() > 0 && (meta.entities() == null || meta.items() == null)) {
+      throw new ModelArtifactException(file + ": id embeddings without their vocabulary");
     }
     if (meta.version() == null || meta.means() == null || meta.stds() == null
         || meta.means().length != Features.SIZE || meta.stds().length != Features.SIZE) {
@@ -772,7 +900,7 @@ public final class EeiModel implements AutoCloseable {
   }
 
   /** Standardised rows, flattened row-major, and their count. */
-  record Rows(float[] flat, int count) {
+  record Rows(float[] flat, int count, int width) {
   }
 
   /** Rows → probabilities, without a batchifier (the input already is the whole batch). */
@@ -781,7 +909,7 @@ public final class EeiModel implements AutoCloseable {
     @Override
     public NDList processInput(TranslatorContext ctx, Rows input) {
       return new NDList(
-          ctx.getNDManager().create(input.flat(), new Shape(input.count(), Features.SIZE)));
+          ctx.getNDManager().create(input.flat(), new Shape(input.count(), input.width())));
     }
 
     @Override

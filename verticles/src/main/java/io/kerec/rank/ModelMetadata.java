@@ -12,6 +12,9 @@ package io.kerec.rank;
  * @param createdAt ISO-8601 instant at which training finished
  * @param djlVersion DJL version that wrote the parameters
  * @param report the training report
+ * @param embeddingSize width of the id embeddings, 0 for a feature-only model
+ * @param entities the entity vocabulary (row i + 1 of the entity table), null for a feature-only model
+ * @param items the item vocabulary (row i + 1 of the item table), null for a feature-only model
  */
 record ModelMetadata(
     int format,
@@ -22,5 +25,8 @@ record ModelMetadata(
     float[] stds,
     String createdAt,
     String djlVersion,
-    TrainingReport report) {
+    TrainingReport report,
+    int embeddingSize,
+    java.util.List<String> entities,
+    java.util.List<String> items) {
 }

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
+import io.kerec.bus.CandidateIds;
 import io.kerec.bus.Done;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.PurchasesApplied;
@@ -173,14 +174,16 @@ public final class RankVerticle extends VerticleBase {
     }
     int rows = requests.stream().mapToInt(r -> r.candidates().size()).sum();
     float[][] features = new float[rows][];
+    CandidateIds[] ids = new CandidateIds[rows];
     int at = 0;
     for (ScoreRequest r : requests) {
       for (Candidate c : r.candidates()) {
+        ids[at] = CandidateIds.of(c);
         features[at++] = c.features();
       }
     }
     current.acquire();
-    return scoring.executeBlocking(() -> rows == 0 ? new float[0] : current.model().score(features), false)
+    return scoring.executeBlocking(() -> rows == 0 ? new float[0] : current.model().score(features, ids), false)
         .onComplete(ar -> current.release())
         .map(all -> {
           List<Scores> out = new ArrayList<>(requests.size());
@@ -257,25 +260,37 @@ public final class RankVerticle extends VerticleBase {
     float[][] heldX = new float[holdOut ? heldRows : 0][];
     float[] heldY = new float[heldX.length];
     int[] heldGroups = new int[heldX.length];
+    CandidateIds[] ids = set.ids();
+    CandidateIds[] trainIds = ids == null ? null : new CandidateIds[trainX.length];
+    CandidateIds[] heldIds = ids == null ? null : new CandidateIds[heldX.length];
     for (int i = 0, t = 0, h = 0; i < n; i++) {
       if (holdOut && held[i]) {
         heldX[h] = set.features()[i];
+        if (ids != null) {
+          heldIds[h] = ids[i];
+        }
         heldY[h] = set.labels()[i];
         heldGroups[h++] = set.groups()[i];
       } else {
         trainX[t] = set.features()[i];
+        if (ids != null) {
+          trainIds[t] = ids[i];
+        }
         trainGroups[t] = set.groups()[i];
         trainY[t++] = set.labels()[i];
       }
     }
     TrainOptions trainOptions = TrainOptions.defaults().withEpochs(options.epochs())
-        .withBalanceClasses(options.balanceClasses());
+        .withBalanceClasses(options.balanceClasses())
+        .withIdEmbeddings(options.idEmbedding(), options.minIdCount())
+        .withContrastiveWeight((float) options.contrastiveWeight());
     Integration integration = Integration.MODEL_ONLY;
     String heldOut = "";
     if (holdOut) {
       try (EeiModel probe = EeiModel.create(device)) {
-        probe.train(trainX, trainY, options.pairwise() ? trainGroups : null, trainOptions);
-        float[] probeScores = probe.score(heldX);
+        probe.train(trainX, trainY, options.pairwise() ? trainGroups : null, trainIds, set.views(), trainOptions,
+            epoch -> { });
+        float[] probeScores = probe.score(heldX, heldIds);
         integration = Integration.fit(probeScores, heldX, heldY, heldGroups, 10);
         float[] edgeWeight = new float[heldX.length];
         for (int i = 0; i < heldX.length; i++) {
@@ -291,7 +306,7 @@ public final class RankVerticle extends VerticleBase {
     java.util.List<Map<String, Object>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
     trainingEpochs = progress;
     TrainingReport report = fresh.train(set.features(), set.labels(), options.pairwise() ? set.groups() : null,
-        trainOptions, epoch -> {
+        ids, set.views(), trainOptions, epoch -> {
           Map<String, Object> e = new LinkedHashMap<>();
           e.put("epoch", epoch.epoch());
           e.put("of", trainOptions.epochs());
@@ -305,7 +320,7 @@ public final class RankVerticle extends VerticleBase {
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
     fresh.save(dir);
-    lastTraining = fresh.version() + ": " + n + " samples, validation AUC " + String.format("%.3f", report.finalAuc())
+    lastTraining = fresh.version() + " (" + fresh.architecture() + "): " + n + " samples, validation AUC " + String.format("%.3f", report.finalAuc())
         + String.format(", co-purchase weight %.2f (held-out NDCG@10 %.4f, model alone %.4f)",
             integration.weight(), integration.ndcg(), integration.ndcgModelOnly()) + heldOut;
     return new Ranking(fresh, integration);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.bus.Candidate;
 import io.kerec.bus.Complement;
+import io.kerec.bus.EntityLink;
 import io.kerec.bus.Features;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
@@ -216,5 +217,28 @@ class RecallViewTest {
     TrainingSet set = view.trainingSet(options, 100, 7, 10);
     assertThat(set.features().length).isEqualTo(set.labels().length);
     assertThat(set.labels()).containsExactlyInAnyOrder(0f, 0f, 1f);
+  }
+
+  @Test
+  void trainingSamplesCarryIdentitiesAndBothEntityViews() {
+    buy("alice", "T1", "a1");
+    buy("alice", "S3", "a2");
+    buy("bob", "T1", "b9");
+    buy("bob", "S1", "b9");
+    TrainingSet set = view.trainingSet(options, 100, 7, 10);
+    assertThat(set.ids()).hasSameSizeAs(set.labels());
+    assertThat(set.ids()).anySatisfy(id -> {
+      assertThat(id.itemId()).isEqualTo("S3");
+      assertThat(id.triggerEntity()).isEqualTo("teacup");
+      assertThat(id.targetEntity()).isEqualTo("saucer");
+    });
+    assertThat(set.views().complements()).contains(new EntityLink("teacup", "saucer", 0.9),
+        new EntityLink("cake stand", "cake case", 0.6));
+    assertThat(set.views().coPurchases()).anySatisfy(link -> {
+      assertThat(link.from()).isEqualTo("teacup");
+      assertThat(link.to()).isEqualTo("saucer");
+      assertThat(link.weight()).isPositive();
+    });
+    assertThat(set.views().coPurchases()).noneMatch(link -> link.from().equals(link.to()));
   }
 }
