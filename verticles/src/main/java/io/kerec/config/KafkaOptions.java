@@ -1,5 +1,7 @@
 package io.kerec.config;
 
+import java.util.regex.Pattern;
+
 /**
  * Kafka ingest ({@code io.kerec.ingest.KafkaIngestVerticle}): off by default. When on, the engine joins consumer
  * group {@code groupId} on {@code bootstrapServers} and reads one JSON item per record from {@code itemsTopic} and
@@ -8,24 +10,39 @@ package io.kerec.config;
  * {@code dead_letters} table and, when set, to {@code deadLetterTopic}. At most {@code maxBatch} records are
  * buffered: the consumer pauses while a batch is being applied, so memory stays bounded whatever the producer's rate.
  * {@code instanceId} is this instance's static group membership id (null: derived from the host name and the data
- * directory), so a restarted instance gets its partitions back at once.
+ * directory), so a restarted instance gets its partitions back at once. The consumer lag per partition (end offset
+ * minus committed offset) is refreshed every {@code lagIntervalMs}.
  */
 public record KafkaOptions(boolean enabled, String bootstrapServers, String groupId, String itemsTopic,
                            String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs,
-                           String instanceId) {
+                           String instanceId, long lagIntervalMs) {
+  private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
   static KafkaOptions defaults() {
     return new KafkaOptions(false, "localhost:9092", "kerec", "kerec.items", "kerec.events", "kerec.dead-letters",
-        2_000, 50, null);
+        2_000, 50, null, 1_000);
   }
 
   void validate() {
     if (enabled) {
       Require.nonBlank("kafka.bootstrapServers", bootstrapServers);
       Require.nonBlank("kafka.groupId", groupId);
-      Require.nonBlank("kafka.itemsTopic", itemsTopic);
-      Require.nonBlank("kafka.eventsTopic", eventsTopic);
+      topic("kafka.itemsTopic", itemsTopic);
+      topic("kafka.eventsTopic", eventsTopic);
+    }
+    if (deadLetterTopic != null && !deadLetterTopic.isBlank()) {
+      topic("kafka.deadLetterTopic", deadLetterTopic);
     }
     Require.range("kafka.maxBatch", maxBatch, 1, 100_000);
     Require.range("kafka.lingerMs", lingerMs, 1, 60_000);
+    Require.range("kafka.lagIntervalMs", lagIntervalMs, 100, 600_000);
+  }
+
+  private static void topic(String key, String value) {
+    Require.nonBlank(key, value);
+    if (!TOPIC.matcher(value).matches()) {
+      throw new ConfigException(key, "must be a Kafka topic name (letters, digits, '.', '_', '-'; at most 249),"
+          + " was " + value);
+    }
   }
 }
