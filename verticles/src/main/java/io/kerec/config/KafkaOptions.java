@@ -12,15 +12,24 @@ import java.util.regex.Pattern;
  * {@code instanceId} is this instance's static group membership id (null: derived from the host name and the data
  * directory), so a restarted instance gets its partitions back at once. The consumer lag per partition (end offset
  * minus committed offset) is refreshed every {@code lagIntervalMs}.
+ *
+ * <p>{@code recommendationsTopic} (empty or null: off) is independent of {@code enabled}: when set, the fresh
+ * recommendations of every user whose purchases were applied, from HTTP or Kafka, are produced there, keyed by user
+ * id, as the JSON of {@code GET /v1/users/{userId}/recommendations}. It must differ from the input topics.
  */
 public record KafkaOptions(boolean enabled, String bootstrapServers, String groupId, String itemsTopic,
                            String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs,
-                           String instanceId, long lagIntervalMs) {
+                           String instanceId, String recommendationsTopic, long lagIntervalMs) {
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   static KafkaOptions defaults() {
     return new KafkaOptions(false, "localhost:9092", "kerec", "kerec.items", "kerec.events", "kerec.dead-letters",
-        2_000, 50, null, 1_000);
+        2_000, 50, null, "", 1_000);
+  }
+
+  /** Whether recommendations are produced to {@link #recommendationsTopic()}. */
+  public boolean publishesRecommendations() {
+    return recommendationsTopic != null && !recommendationsTopic.isBlank();
   }
 
   void validate() {
@@ -32,6 +41,14 @@ public record KafkaOptions(boolean enabled, String bootstrapServers, String grou
     }
     if (deadLetterTopic != null && !deadLetterTopic.isBlank()) {
       topic("kafka.deadLetterTopic", deadLetterTopic);
+    }
+    if (publishesRecommendations()) {
+      Require.nonBlank("kafka.bootstrapServers", bootstrapServers);
+      topic("kafka.recommendationsTopic", recommendationsTopic);
+      if (recommendationsTopic.equals(itemsTopic) || recommendationsTopic.equals(eventsTopic)) {
+        throw new ConfigException("kafka.recommendationsTopic",
+            "must not be an input topic (" + itemsTopic + ", " + eventsTopic + "), was " + recommendationsTopic);
+      }
     }
     Require.range("kafka.maxBatch", maxBatch, 1, 100_000);
     Require.range("kafka.lingerMs", lingerMs, 1, 60_000);
