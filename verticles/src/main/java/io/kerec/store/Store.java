@@ -177,8 +177,15 @@ public final class Store implements AutoCloseable {
   public Future<List<StoredDeadLetter>> deadLetters(DeadLetterQuery q) {
     return pool.preparedQuery("""
             SELECT id, source, topic, partition, "offset", record_key, payload, error, field, received_at,
-                   replayed_at, replays, replay_of
-            FROM dead_letters
+                   replayed_at, replays, replay_of,
+                   (WITH RECURSIVE up(id, replay_of, depth) AS (
+                      SELECT dl.id, dl.replay_of, 0
+                      UNION ALL
+                      SELECT p.id, p.replay_of, up.depth + 1 FROM dead_letters p JOIN up ON p.id = up.replay_of
+                      WHERE up.depth < 1000)
+                    SELECT r.topic || '/' || r.partition || '/' || r."offset"
+                    FROM up JOIN dead_letters r ON r.id = up.id WHERE up.replay_of IS NULL LIMIT 1) AS origin
+            FROM dead_letters dl
             WHERE (cardinality($1::bigint[]) = 0 OR id = ANY($1))
               AND ($2::text IS NULL OR topic = $2)
               AND ($3::timestamptz IS NULL OR received_at >= $3)
@@ -195,7 +202,8 @@ public final class Store implements AutoCloseable {
             out.add(new StoredDeadLetter(r.getLong("id"), r.getString("source"), r.getString("topic"),
                 r.getInteger("partition"), r.getLong("offset"), r.getString("record_key"), r.getString("payload"),
                 r.getString("error"), r.getString("field"), r.getOffsetDateTime("received_at").toInstant(),
-                replayed == null ? null : replayed.toInstant(), r.getInteger("replays"), r.getLong("replay_of")));
+                replayed == null ? null : replayed.toInstant(), r.getInteger("replays"), r.getLong("replay_of"),
+                r.getString("origin")));
           }
           return out;
         });

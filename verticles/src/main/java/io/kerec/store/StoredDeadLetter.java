@@ -18,8 +18,10 @@ import java.time.Instant;
  * @param replayedAt when it was last re-submitted, or null
  * @param replays    how often it was re-submitted
  * @param replayOf   the dead letter this one is a failed replay of, or null
+ * @param origin     {@code <topic>/<partition>/<offset>} where the record was first read (of the first dead letter
+ *                   of its replay chain)
  */
 public record StoredDeadLetter(long id, String source, String topic, int partition, long offset, String key,
                                String payload, String error, String field, Instant receivedAt, Instant replayedAt,
-                               int replays, Long replayOf) {
+                               int replays, Long replayOf, String origin) {
 }
