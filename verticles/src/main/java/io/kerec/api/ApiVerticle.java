@@ -42,6 +42,7 @@ public final class ApiVerticle extends VerticleBase {
   private final KerecConfig config;
   private Recommender recommender;
   private LiveHub live;
+  private RecommendationsTopic recommendationsTopic;
   private HttpServer server;
 
   public ApiVerticle(KerecConfig config) {
@@ -51,7 +52,10 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots());
-    live = new LiveHub(vertx, recommender, false);
+    if (config.kafka().publishesRecommendations()) {
+      recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
+    }
+    live = new LiveHub(vertx, recommender, false, recommendationsTopic);
     live.start();
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
         .onSuccess(msg::reply)
@@ -259,6 +263,7 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
+    return recommendationsTopic == null ? closed : closed.compose(v -> recommendationsTopic.close());
   }
 }

@@ -18,18 +18,21 @@ import java.util.Set;
  * Live recommendations: after a user's purchases are applied, their fresh recommendations are published on
  * {@code kerec.live.<userId>}; each WebSocket subscribed to that user receives them as a frame
  * {@code {"type":"recommendations","userId",...,"items":[...]}}. Recomputed for users with a local subscriber,
- * or for every purchasing user when {@code publishAll} is set (for sibling services on the bus).
+ * or for every purchasing user when {@code publishAll} is set (for sibling services on the bus) or a
+ * {@link RecommendationsTopic} is given, which then receives each user's fresh recommendations as well.
  */
 final class LiveHub {
   private final Vertx vertx;
   private final Recommender recommender;
   private final boolean publishAll;
+  private final RecommendationsTopic topic;
   private final Map<String, Integer> localSubscribers = new HashMap<>();
 
-  LiveHub(Vertx vertx, Recommender recommender, boolean publishAll) {
+  LiveHub(Vertx vertx, Recommender recommender, boolean publishAll, RecommendationsTopic topic) {
     this.vertx = vertx;
     this.recommender = recommender;
-    this.publishAll = publishAll;
+    this.publishAll = publishAll || topic != null;
+    this.topic = topic;
   }
 
   void start() {
@@ -46,7 +49,12 @@ final class LiveHub {
 
   private void push(String userId) {
     recommender.recommend(new RecommendRequest(userId, 10))
-        .onSuccess(recs -> vertx.eventBus().publish(Addresses.live(userId), recs));
+        .onSuccess(recs -> {
+          vertx.eventBus().publish(Addresses.live(userId), recs);
+          if (topic != null) {
+            topic.send(recs);
+          }
+        });
   }
 
   /** Subscribes a socket to a user's live recommendations and sends the current ones at once. */

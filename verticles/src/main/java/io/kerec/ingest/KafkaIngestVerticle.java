@@ -10,6 +10,8 @@ import io.kerec.config.KafkaOptions;
 import io.kerec.config.KerecConfig;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -20,10 +22,13 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.OffsetSpec;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import io.vertx.kafka.client.producer.KafkaHeader;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.pgclient.PgConnectOptions;
@@ -33,9 +38,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,12 +55,25 @@ import org.slf4j.LoggerFactory;
  * so a record consumed again after a crash is a duplicate, not a second effect. A record that is not UTF-8, not
  * JSON, fails validation or names an unknown item goes to the {@code dead_letters} table (and the dead-letter
  * topic) with its payload, error and source offset, and the stream goes on.
+ *
+ * <p>A record re-produced by {@code kerec deadletters replay} carries the headers {@value #ORIGIN_HEADER}
+ * ({@code <topic>/<partition>/<offset>} of the record first read) and {@value #REPLAY_OF_HEADER} (the dead letter's
+ * id): an event without an id gets the id of its first reading, so replaying it twice is still one effect, and a
+ * replayed record that fails again is a new dead letter that names the one it replays.
+ *
+ * <p>Meters: {@code kerec_kafka_lag{topic,partition}} (end offset minus committed offset, refreshed every
+ * {@link KafkaOptions#lagIntervalMs()}), {@code kerec_kafka_paused} (1 while the consumer is paused),
+ * {@code kerec_kafka_buffered} (records read and not yet applied), {@code kerec_kafka_records_total{outcome}} and
+ * {@code kerec_kafka_dead_letters_total{topic}}.
  */
 public final class KafkaIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
   private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
   private static final long RETRY_MS = 1_000;
-
+  /** Header of a replayed record: where it was first read, {@code <topic>/<partition>/<offset>}. */
+  public static final String ORIGIN_HEADER = "kerec.origin";
+  /** Header of a replayed record: the id of the dead letter it replays. */
+  public static final String REPLAY_OF_HEADER = "kerec.replay-of";
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -66,6 +87,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
   private long lingerTimer = -1;
   private long applied;
   private long deadLetters;
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private KafkaAdminClient admin;
+  private final Map<TopicPartition, AtomicLong> lag = new HashMap<>();
+  private final List<Meter> gauges = new ArrayList<>();
+  private final AtomicInteger paused = new AtomicInteger();
+  private final AtomicInteger buffered = new AtomicInteger();
+  private long lagTimer = -1;
+  private boolean lagRefreshing;
 
   public KafkaIngestVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
@@ -96,6 +125,14 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     consumer.exceptionHandler(e -> LOG.warn("kafka consumer: {}", e.getMessage()));
     consumer.handler(this::onRecord);
+    consumer.partitionsAssignedHandler(assigned::addAll);
+    consumer.partitionsRevokedHandler(this::revoked);
+    admin = KafkaAdminClient.create(vertx, common);
+    gauges.add(Gauge.builder("kerec.kafka.paused", paused, AtomicInteger::get)
+        .description("1 while the Kafka consumer is paused for a batch being applied").register(meters));
+    gauges.add(Gauge.builder("kerec.kafka.buffered", buffered, AtomicInteger::get)
+        .description("Kafka records read and not yet applied").register(meters));
+    lagTimer = vertx.setPeriodic(options.lagIntervalMs(), id -> refreshLag());
 
     return consumer.subscribe(Set.of(options.itemsTopic(), options.eventsTopic()))
         .onSuccess(v -> LOG.info("kafka ingest: reading {} and {} as group {} from {}", options.itemsTopic(),
@@ -122,6 +159,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   private void onRecord(KafkaConsumerRecord<String, Buffer> record) {
     buffer.add(record);
+    buffered.incrementAndGet();
     if (buffer.size() >= options.maxBatch()) {
       flush();
     } else if (lingerTimer < 0) {
@@ -138,10 +176,13 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     flushing = true;
     consumer.pause();
+    paused.set(1);
     List<KafkaConsumerRecord<String, Buffer>> batch = buffer;
     buffer = new ArrayList<>();
     applyUntilDone(batch).onComplete(ar -> {
       flushing = false;
+      buffered.addAndGet(-batch.size());
+      paused.set(0);
       consumer.resume();
       if (buffer.size() >= options.maxBatch()) {
         flush();
@@ -156,7 +197,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   /** Applies a batch and commits its offsets; on a failure (database down) tries the same batch again. */
   private Future<Void> applyUntilDone(List<KafkaConsumerRecord<String, Buffer>> batch) {
-    return apply(batch).compose(v -> consumer.commit(offsets(batch))).<Void>mapEmpty()
+    return apply(batch).compose(v -> consumer.commit(offsets(batch)))
+        .<Void>mapEmpty()
         .recover(e -> {
           LOG.warn("kafka ingest: batch of {} records not applied, retrying: {}", batch.size(), e.getMessage());
           Promise<Void> later = Promise.promise();
@@ -214,7 +256,9 @@ public final class KafkaIngestVerticle extends VerticleBase {
         } else {
           Event e = Validation.events(one, 1).get(0);
           if (e.id() == null) {
-            e = new Event("kafka/" + r.topic() + "/" + r.partition() + "/" + r.offset(), e.type(), e.userId(),
+            String origin = header(r, ORIGIN_HEADER);
+            e = new Event("kafka/" + (origin != null ? origin : r.topic() + "/" + r.partition() + "/" + r.offset()),
+                e.type(), e.userId(),
                 e.itemId(), e.ts(), e.basketId(), e.because());
           }
           events.add(new Parsed<>(r, e));
@@ -230,6 +274,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
         .onSuccess(v -> {
           applied += batch.size() - dead.size();
           meters.counter("kerec.kafka.records", "outcome", "applied").increment(batch.size() - dead.size());
+          meters.counter("kerec.kafka.records", "outcome", "dead_letter").increment(dead.size());
         });
   }
 
@@ -282,7 +327,89 @@ public final class KafkaIngestVerticle extends VerticleBase {
   }
 
   private Store.DeadLetter letter(KafkaConsumerRecord<String, Buffer> r, String payload, String error, String field) {
-    return new Store.DeadLetter("kafka", r.topic(), r.partition(), r.offset(), r.key(), payload, error, field);
+    Long replayOf = null;
+    String header = header(r, REPLAY_OF_HEADER);
+    if (header != null) {
+      try {
+        replayOf = Long.parseLong(header);
+      } catch (NumberFormatException ignored) {
+        LOG.warn("kafka ingest: ignoring header {}={} of {}/{}/{}", REPLAY_OF_HEADER, header, r.topic(),
+            r.partition(), r.offset());
+      }
+    }
+    return new Store.DeadLetter("kafka", r.topic(), r.partition(), r.offset(), r.key(), payload, error, field,
+        replayOf);
+  }
+
+  private static String header(KafkaConsumerRecord<String, Buffer> r, String name) {
+    String value = null;
+    for (KafkaHeader h : r.headers()) {
+      if (h.key().equals(name) && h.value() != null) {
+        value = h.value().toString(StandardCharsets.UTF_8);
+      }
+    }
+    return value;
+  }
+
+  private void revoked(Set<TopicPartition> partitions) {
+    for (TopicPartition tp : partitions) {
+      assigned.remove(tp);
+      if (lag.remove(tp) != null) {
+        gauges.removeIf(g -> {
+          boolean match = g.getId().getName().equals("kerec.kafka.lag")
+              && tp.getTopic().equals(g.getId().getTag("topic"))
+              && Integer.toString(tp.getPartition()).equals(g.getId().getTag("partition"));
+          if (match) {
+            meters.remove(g);
+          }
+          return match;
+        });
+      }
+    }
+  }
+
+  /**
+   * Lag of each partition assigned here: its end offset minus the group's committed offset (or its beginning, if
+   * nothing is committed yet). Read with an admin client: the consumer itself must not be called off its poll thread.
+   */
+  private void refreshLag() {
+    if (lagRefreshing || assigned.isEmpty()) {
+      return;
+    }
+    lagRefreshing = true;
+    Set<TopicPartition> parts = Set.copyOf(assigned);
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+    parts.forEach(tp -> {
+      latest.put(tp, OffsetSpec.LATEST);
+      earliest.put(tp, OffsetSpec.EARLIEST);
+    });
+    admin.listConsumerGroupOffsets(options.groupId())
+        .compose(groupOffsets -> admin.listOffsets(latest)
+            .compose(ends -> admin.listOffsets(earliest).map(starts -> {
+              for (TopicPartition tp : parts) {
+                if (!assigned.contains(tp) || ends.get(tp) == null) {
+                  continue;
+                }
+                OffsetAndMetadata c = groupOffsets.get(tp);
+                long at = c != null ? c.getOffset() : starts.get(tp) != null ? starts.get(tp).getOffset() : 0;
+                lagOf(tp).set(Math.max(0, ends.get(tp).getOffset() - at));
+              }
+              return null;
+            })))
+        .onFailure(e -> LOG.debug("kafka lag not refreshed: {}", e.getMessage()))
+        .onComplete(ar -> lagRefreshing = false);
+  }
+
+  private AtomicLong lagOf(TopicPartition tp) {
+    return lag.computeIfAbsent(tp, k -> {
+      AtomicLong holder = new AtomicLong();
+      gauges.add(Gauge.builder("kerec.kafka.lag", holder, AtomicLong::get)
+          .tags("topic", k.getTopic(), "partition", Integer.toString(k.getPartition()))
+          .description("Kafka records not yet durably applied: end offset minus committed offset")
+          .register(meters));
+      return holder;
+    });
   }
 
   private Future<Void> recordDeadLetters(List<Store.DeadLetter> dead) {
@@ -292,7 +419,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     return store.insertDeadLetters(dead).compose(n -> {
       deadLetters += dead.size();
       for (Store.DeadLetter d : dead) {
-        meters.counter("kerec.kafka.records", "outcome", "dead_letter", "topic", d.topic()).increment();
+        meters.counter("kerec.kafka.dead.letters", "topic", d.topic()).increment();
       }
       if (deadLetterProducer == null) {
         return Future.<Void>succeededFuture();
@@ -300,7 +427,8 @@ public final class KafkaIngestVerticle extends VerticleBase {
       List<Future<?>> sent = new ArrayList<>();
       for (Store.DeadLetter d : dead) {
         JsonObject value = new JsonObject().put("topic", d.topic()).put("partition", d.partition())
-            .put("offset", d.offset()).put("error", d.error()).put("field", d.field()).put("payload", d.payload());
+            .put("offset", d.offset()).put("error", d.error()).put("field", d.field()).put("payload", d.payload())
+            .put("replayOf", d.replayOf());
         sent.add(deadLetterProducer.send(KafkaProducerRecord.create(options.deadLetterTopic(), d.key(),
             value.encode())));
       }
@@ -319,7 +447,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(lagTimer);
+    gauges.forEach(meters::remove);
+    gauges.clear();
     Future<Void> producer = deadLetterProducer == null ? Future.succeededFuture() : deadLetterProducer.close();
-    return consumer.close().compose(v -> producer).onComplete(v -> store.close());
+    return consumer.close().compose(v -> producer).compose(v -> admin.close()).onComplete(v -> store.close());
   }
 }

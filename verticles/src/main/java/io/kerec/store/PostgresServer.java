@@ -66,6 +66,48 @@ public final class PostgresServer implements AutoCloseable {
   }
 
   /**
+   * The database of an engine that may be running, for command-line tools: with the embedded PostgreSQL, connects
+   * to the server a running engine holds on {@code dataDir} (its port read from {@code postmaster.pid}); otherwise
+   * (engine stopped, or an external server) as {@link #start}. Closing an attached server leaves it running.
+   */
+  public static PostgresServer open(PostgresOptions options, Path dataDir) {
+    if (options.embedded()) {
+      Path dir = dataDir.resolve("postgres");
+      try {
+        Integer port = runningPort(dir);
+        if (port != null) {
+          LOG.info("using the PostgreSQL of the running engine on {} (port {})", dir, port);
+          return new PostgresServer(null, new PgConnectOptions().setHost("127.0.0.1").setPort(port)
+              .setUser("postgres").setDatabase(options.database()));
+        }
+      } catch (IOException e) {
+        throw new StoreException("cannot read " + dir.resolve("postmaster.pid") + ": " + e.getMessage(), e);
+      }
+    }
+    return start(options, dataDir);
+  }
+
+  /** The port of a live PostgreSQL serving {@code dir}, or null. */
+  private static Integer runningPort(Path dir) throws IOException {
+    Path pidFile = dir.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return null;
+    }
+    java.util.List<String> lines = Files.readAllLines(pidFile);
+    if (lines.size() < 4) {
+      return null;
+    }
+    try {
+      long pid = Long.parseLong(lines.get(0).strip());
+      boolean live = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+          .filter(h -> h.info().command().map(c -> c.endsWith("postgres")).orElse(false)).isPresent();
+      return live ? Integer.parseInt(lines.get(3).strip()) : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /**
    * An engine killed without a chance to stop (SIGKILL, power loss of the JVM only) leaves its embedded
    * PostgreSQL running on the data directory. Stop it (SIGTERM: its clients are gone, so it shuts down at once;
    * SIGKILL after 60 s, which PostgreSQL recovers from with its WAL) so that this start can take the directory.

@@ -138,9 +138,13 @@ public final class Store implements AutoCloseable {
         });
   }
 
-  /** One record set aside from a stream. */
+  /**
+   * One record set aside from a stream.
+   *
+   * @param replayOf the dead letter this record was a replay of, or null for a record read for the first time
+   */
   public record DeadLetter(String source, String topic, int partition, long offset, String key, String payload,
-                           String error, String field) {
+                           String error, String field, Long replayOf) {
   }
 
   /** Stores dead letters; one already stored for the same topic, partition and offset is kept. */
@@ -149,9 +153,12 @@ public final class Store implements AutoCloseable {
       return Future.succeededFuture(0);
     }
     return pool.preparedQuery("""
-            INSERT INTO dead_letters (source, topic, partition, "offset", record_key, payload, error, field)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                                 $8::text[])
+            INSERT INTO dead_letters (source, topic, partition, "offset", record_key, payload, error, field, replay_of)
+            SELECT u.source, u.topic, u.partition, u.off, u.record_key, u.payload, u.error, u.field,
+                   (SELECT d.id FROM dead_letters d WHERE d.id = u.replay_of)
+            FROM UNNEST($1::text[], $2::text[], $3::int[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                        $8::text[], $9::bigint[])
+                 AS u(source, topic, partition, off, record_key, payload, error, field, replay_of)
             ON CONFLICT (topic, partition, "offset") DO NOTHING
             """).execute(Tuple.of(
             letters.stream().map(DeadLetter::source).toArray(String[]::new),
@@ -161,7 +168,51 @@ public final class Store implements AutoCloseable {
             letters.stream().map(DeadLetter::key).toArray(String[]::new),
             letters.stream().map(DeadLetter::payload).toArray(String[]::new),
             letters.stream().map(DeadLetter::error).toArray(String[]::new),
-            letters.stream().map(DeadLetter::field).toArray(String[]::new)))
+            letters.stream().map(DeadLetter::field).toArray(String[]::new),
+            letters.stream().map(DeadLetter::replayOf).toArray(Long[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Stored dead letters matching a query, oldest first. */
+  public Future<List<StoredDeadLetter>> deadLetters(DeadLetterQuery q) {
+    return pool.preparedQuery("""
+            SELECT id, source, topic, partition, "offset", record_key, payload, error, field, received_at,
+                   replayed_at, replays, replay_of,
+                   (WITH RECURSIVE up(id, replay_of, depth) AS (
+                      SELECT dl.id, dl.replay_of, 0
+                      UNION ALL
+                      SELECT p.id, p.replay_of, up.depth + 1 FROM dead_letters p JOIN up ON p.id = up.replay_of
+                      WHERE up.depth < 1000)
+                    SELECT r.topic || '/' || r.partition || '/' || r."offset"
+                    FROM up JOIN dead_letters r ON r.id = up.id WHERE up.replay_of IS NULL LIMIT 1) AS origin
+            FROM dead_letters dl
+            WHERE (cardinality($1::bigint[]) = 0 OR id = ANY($1))
+              AND ($2::text IS NULL OR topic = $2)
+              AND ($3::timestamptz IS NULL OR received_at >= $3)
+              AND (NOT $4 OR replayed_at IS NULL)
+            ORDER BY id
+            LIMIT $5
+            """).execute(Tuple.of(q.ids().toArray(Long[]::new), q.topic(),
+            q.since() == null ? null : OffsetDateTime.ofInstant(q.since(), ZoneOffset.UTC), q.pendingOnly(),
+            q.limit()))
+        .map(rows -> {
+          List<StoredDeadLetter> out = new ArrayList<>();
+          for (Row r : rows) {
+            OffsetDateTime replayed = r.getOffsetDateTime("replayed_at");
+            out.add(new StoredDeadLetter(r.getLong("id"), r.getString("source"), r.getString("topic"),
+                r.getInteger("partition"), r.getLong("offset"), r.getString("record_key"), r.getString("payload"),
+                r.getString("error"), r.getString("field"), r.getOffsetDateTime("received_at").toInstant(),
+                replayed == null ? null : replayed.toInstant(), r.getInteger("replays"), r.getLong("replay_of"),
+                r.getString("origin")));
+          }
+          return out;
+        });
+  }
+
+  /** Marks dead letters as re-submitted now; returns how many rows were marked. */
+  public Future<Integer> markReplayed(Collection<Long> ids) {
+    return pool.preparedQuery("UPDATE dead_letters SET replayed_at = now(), replays = replays + 1 WHERE id = ANY($1)")
+        .execute(Tuple.of((Object) ids.toArray(Long[]::new)))
         .map(rows -> rows.rowCount());
   }
 

@@ -62,4 +62,22 @@ class ConfigLoaderTest {
     assertThat(config.graph().backend()).isEqualTo("cql");
     assertThat(config.judge().provider()).isEqualTo("openai");
   }
+
+  @Test
+  void recommendationsTopicIsOffByDefaultAndCheckedWhenSet() {
+    assertThat(ConfigLoader.load(null, Map.of(), null).kafka().publishesRecommendations()).isFalse();
+    ObjectNode on = JsonNodeFactory.instance.objectNode();
+    on.putObject("kafka").put("recommendationsTopic", "kerec.recommendations");
+    assertThat(ConfigLoader.load(null, Map.of(), on).kafka().publishesRecommendations()).isTrue();
+    ObjectNode input = JsonNodeFactory.instance.objectNode();
+    input.putObject("kafka").put("recommendationsTopic", "kerec.events");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), input))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.recommendationsTopic")
+        .hasMessageContaining("input topic");
+    ObjectNode badName = JsonNodeFactory.instance.objectNode();
+    badName.putObject("kafka").put("recommendationsTopic", "recs for users");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), badName))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.recommendationsTopic")
+        .hasMessageContaining("topic name");
+  }
 }
