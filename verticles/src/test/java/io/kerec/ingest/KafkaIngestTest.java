@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.Engine;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
+import io.kerec.store.DeadLetterQuery;
 import io.kerec.store.Store;
+import io.kerec.store.StoredDeadLetter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -79,6 +81,20 @@ class KafkaIngestTest {
         Thread.sleep(2_000);
         assertThat(await(store.counts()).get("events")).as("each good event exactly once").isEqualTo(EVENTS);
         assertThat(await(store.deadLetterCounts())).containsEntry("kafka", (long) bad);
+        List<StoredDeadLetter> letters = await(store.deadLetters(
+            new DeadLetterQuery(List.of(), "kerec.events", null, false, 10_000)));
+        assertThat(letters).hasSize(bad).allSatisfy(letter -> {
+          assertThat(letter.error()).as("reason of %s", letter.payload()).isNotBlank();
+          assertThat(letter.key()).isEqualTo("bad-user");
+          assertThat(letter.offset()).isNotNegative();
+        });
+        Map<String, Long> byReason = new java.util.TreeMap<>();
+        letters.forEach(l -> byReason.merge(l.field() == null ? l.error().replaceAll("[0-9]+", "N") : l.field(), 1L,
+            Long::sum));
+        System.out.println("kafka ingest: dead letters by field or reason " + byReason);
+        assertThat(letters).filteredOn(l -> "userId".equals(l.field())).hasSize(2 * (bad / 7));
+        assertThat(letters).filteredOn(l -> "type".equals(l.field())).hasSize(bad / 7);
+        assertThat(letters).filteredOn(l -> "itemId".equals(l.field())).hasSize(bad / 7);
         System.out.printf("kafka ingest: %d events applied once (%d duplicates re-sent), %d bad records set aside; "
             + "produced and made durable in %.1f s (%.0f events/s)%n", EVENTS, DUPLICATES, bad, seconds,
             EVENTS / seconds);
