@@ -31,6 +31,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Data directory (overrides the config file).")
   Path data;
 
+  @Option(names = "--insecure", description = "Serve without API keys on a non-loopback address (anyone who can"
+      + " reach it may read and write).")
+  boolean insecure;
+
   @Override
   public Integer call() {
     KerecConfig config;
@@ -71,6 +75,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (host != null) {
       node.with("http").put("host", host);
+    }
+    if (insecure) {
+      node.putObject("auth").put("insecure", true);
     }
     return node;
   }

@@ -24,7 +24,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.APIKeyHandler;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.ChainAuthHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,11 +74,27 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private Router router() {
+    ApiKeys keys = ApiKeys.of(config.auth(), System.getenv());
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
+    AuthenticationHandler byHeader = ChainAuthHandler.any()
+        .add(APIKeyHandler.create(keys).header("X-API-Key"))
+        .add(APIKeyHandler.create(keys).header("Authorization"));
+    if (keys.enabled()) {
+      router.route("/metrics").handler(byHeader).handler(AuthorizationHandler.create(ApiKeys.role("admin")));
+      router.route("/v1/live").handler(ChainAuthHandler.any().add(byHeader)
+          .add(APIKeyHandler.create(keys).parameter("access_token")));
+    }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/v1/live").handler(this::liveSocket);
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    if (keys.enabled()) {
+      router.route("/v1/*").handler(byHeader);
+      router.route("/v1/*").handler(AuthorizationHandler.create(ApiKeys.role("read")));
+      router.post("/v1/items").handler(AuthorizationHandler.create(ApiKeys.role("write")));
+      router.post("/v1/events").handler(AuthorizationHandler.create(ApiKeys.role("write")));
+      router.post("/v1/rank/train").handler(AuthorizationHandler.create(ApiKeys.role("admin")));
+    }
     router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
     router.post("/v1/events").handler(ctx -> ingest(ctx, Addresses.EVENTS,
@@ -241,9 +261,19 @@ public final class ApiVerticle extends VerticleBase {
     String message = switch (status) {
       case 413 -> "request body larger than " + config.http().maxBodyBytes() + " bytes";
       case 400 -> "bad request";
+      case 401 -> "an API key is required (X-API-Key or Authorization: Bearer)";
+      case 403 -> "this API key's role may not " + ctx.request().method() + " " + ctx.request().path();
       default -> ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage());
     };
-    json(ctx, status, HttpJson.error(message, status == 413 ? "body" : null));
+    String field = switch (status) {
+      case 413 -> "body";
+      case 401, 403 -> "X-API-Key";
+      default -> null;
+    };
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kerec\"");
+    }
+    json(ctx, status, HttpJson.error(message, field));
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -8,13 +8,13 @@ import java.nio.file.Path;
  */
 public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions postgres, GraphStoreOptions graph,
                           EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
-                          FeedbackOptions feedback, KafkaOptions kafka) {
+                          FeedbackOptions feedback, KafkaOptions kafka, AuthOptions auth) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
     return new KerecConfig("./data", HttpOptions.defaults(), PostgresOptions.defaults(), GraphStoreOptions.defaults(),
         EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
-        FeedbackOptions.defaults(), KafkaOptions.defaults());
+        FeedbackOptions.defaults(), KafkaOptions.defaults(), AuthOptions.defaults());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -29,6 +29,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     rank.validate();
     feedback.validate();
     kafka.validate();
+    auth.validate(http);
     return this;
   }
 

@@ -27,7 +27,8 @@ class ConfigLoaderTest {
   @Test
   void fileThenEnvironmentThenFlagsOverride() throws Exception {
     Path file = dir.resolve("k.json");
-    Files.writeString(file, "{\"http\":{\"port\":9000,\"host\":\"0.0.0.0\"},\"recall\":{\"historyItems\":5}}");
+    Files.writeString(file, "{\"http\":{\"port\":9000,\"host\":\"0.0.0.0\"},\"auth\":{\"insecure\":true},"
+        + "\"recall\":{\"historyItems\":5}}");
     ObjectNode flags = JsonNodeFactory.instance.objectNode();
     flags.putObject("http").put("port", 9002);
     KerecConfig config = ConfigLoader.load(file, Map.of("KEREC_HTTP_PORT", "9001", "KEREC_DATA_DIR", "/tmp/x"), flags);
@@ -61,6 +62,8 @@ class ConfigLoaderTest {
     assertThat(config.postgres().embedded()).isFalse();
     assertThat(config.graph().backend()).isEqualTo("cql");
     assertThat(config.judge().provider()).isEqualTo("openai");
+    assertThat(config.auth().enabled()).as("it listens on every interface").isTrue();
+    assertThat(config.auth().apiKeys()).extracting(k -> k.role()).containsExactly("read", "write", "admin");
   }
 
   @Test
