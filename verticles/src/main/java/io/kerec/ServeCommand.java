@@ -60,8 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
         System.err.println("kerec: unclean shutdown: " + rootMessage(e));
       }
     }, "kerec-shutdown"));
-    System.out.println("kerec: serving on http://" + config.http().host() + ":" + engine.httpPort()
-        + " (data in " + config.dataPath().toAbsolutePath().normalize() + ")");
+    System.out.println("kerec: serving on " + (config.tls().enabled() ? "https" : "http") + "://"
+        + config.http().host() + ":" + engine.httpPort() + " (data in " + config.dataPath().toAbsolutePath().normalize() + ")");
     return KEEP_RUNNING;
   }
 

@@ -10,7 +10,9 @@ import io.kerec.bus.ItemBatch;
 import io.kerec.bus.ItemRequest;
 import io.kerec.bus.ItemView;
 import io.kerec.bus.RecommendRequest;
+import io.kerec.config.ConfigException;
 import io.kerec.config.KerecConfig;
+import io.kerec.config.TlsOptions;
 import io.kerec.ingest.Validation;
 import io.kerec.ingest.ValidationException;
 import io.vertx.core.Future;
@@ -19,6 +21,10 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -64,8 +70,22 @@ public final class ApiVerticle extends VerticleBase {
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
         .onSuccess(msg::reply)
         .onFailure(e -> msg.fail(500, e.getMessage())));
-    server = vertx.createHttpServer();
+    server = vertx.createHttpServer(serverOptions(config.tls()));
     return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+  }
+
+  /** Plain HTTP, or HTTPS with HTTP/2 over ALPN through the configured TLS engine. */
+  static HttpServerOptions serverOptions(TlsOptions tls) {
+    HttpServerOptions options = new HttpServerOptions();
+    if (!tls.enabled()) {
+      return options;
+    }
+    if (tls.engine().equals("openssl") && !OpenSSLEngineOptions.isAvailable()) {
+      throw new ConfigException("tls.engine", "OpenSSL is not available on this platform; use \"jdk\"");
+    }
+    return options.setSsl(true).setUseAlpn(true)
+        .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
+        .setSslEngineOptions(tls.engine().equals("openssl") ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
   }
 
   /** The port the server listens on (useful when configured as 0). */
