@@ -115,6 +115,9 @@ public final class ApiVerticle extends VerticleBase {
       router.post("/v1/events").handler(AuthorizationHandler.create(ApiKeys.role("write")));
       router.post("/v1/rank/train").handler(AuthorizationHandler.create(ApiKeys.role("admin")));
     }
+    if (config.rateLimit().enabled()) {
+      router.route("/v1/*").handler(new ClientRateLimiter(config.rateLimit()));
+    }
     router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
     router.post("/v1/events").handler(ctx -> ingest(ctx, Addresses.EVENTS,
