@@ -71,7 +71,9 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(msg::reply)
         .onFailure(e -> msg.fail(500, e.getMessage())));
     server = vertx.createHttpServer(serverOptions(config.tls()));
-    return server.requestHandler(router()).listen(config.http().port(), config.http().host());
+    return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT))
+        .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1)))
+            .listen(config.http().port(), config.http().host()));
   }
 
   /** Plain HTTP, or HTTPS with HTTP/2 over ALPN through the configured TLS engine. */
@@ -93,10 +95,12 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router() {
+  private Router router(OpenApiValidation validation, io.vertx.core.buffer.Buffer contract) {
     ApiKeys keys = ApiKeys.of(config.auth(), System.getenv());
     Router router = Router.router(vertx);
     router.get("/health").handler(this::health);
+    router.get("/" + OpenApiValidation.CONTRACT).handler(ctx -> ctx.response()
+        .putHeader("content-type", "text/plain; charset=utf-8").end(contract));
     AuthenticationHandler byHeader = ChainAuthHandler.any()
         .add(APIKeyHandler.create(keys).header("X-API-Key"))
         .add(APIKeyHandler.create(keys).header("Authorization"));
@@ -118,6 +122,7 @@ public final class ApiVerticle extends VerticleBase {
     if (config.rateLimit().enabled()) {
       router.route("/v1/*").handler(new ClientRateLimiter(config.rateLimit()));
     }
+    router.route("/v1/*").handler(validation);
     router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
     router.post("/v1/events").handler(ctx -> ingest(ctx, Addresses.EVENTS,
