@@ -39,6 +39,11 @@ public final class Addresses {
 
   /** Judge, request/reply: any body → {@link Done}; judges every pending pair now, replying when none is left. */
   public static final String JUDGE_RUN = "kerec.judge.run";
+  /**
+   * Judge, request/reply: {@link ExternalVerdicts} → {@link Done} (verdicts newly stored); stores verdicts of an
+   * external judge, keeps the engine from asking their pairs, and writes the complementary ones to the graph.
+   */
+  public static final String JUDGE_EXTERNAL_VERDICTS = "kerec.judge.external-verdicts";
   /** Judge status: queue depth, throttle, breaker, spend ({@link HealthReport} with details). */
   public static final String JUDGE_STATUS = "kerec.judge.status";
 

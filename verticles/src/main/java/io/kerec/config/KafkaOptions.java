@@ -16,20 +16,30 @@ import java.util.regex.Pattern;
  * <p>{@code recommendationsTopic} (empty or null: off) is independent of {@code enabled}: when set, the fresh
  * recommendations of every user whose purchases were applied, from HTTP or Kafka, are produced there, keyed by user
  * id, as the JSON of {@code GET /v1/users/{userId}/recommendations}. It must differ from the input topics.
+ *
+ * <p>{@code verdictsTopic} (empty or null: off) is a third input topic, read by the same consumer when
+ * {@code enabled}: one JSON verdict of an external judge per record, stored in PostgreSQL and, when complementary,
+ * written to the graph like the engine's own verdicts. It must be a legal topic name distinct from every other topic.
  */
 public record KafkaOptions(boolean enabled, String bootstrapServers, String groupId, String itemsTopic,
                            String eventsTopic, String deadLetterTopic, int maxBatch, long lingerMs,
-                           String instanceId, String recommendationsTopic, long lagIntervalMs) {
+                           String instanceId, String recommendationsTopic, long lagIntervalMs,
+                           String verdictsTopic) {
   private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
   static KafkaOptions defaults() {
     return new KafkaOptions(false, "localhost:9092", "kerec", "kerec.items", "kerec.events", "kerec.dead-letters",
-        2_000, 50, null, "", 1_000);
+        2_000, 50, null, "", 1_000, "");
   }
 
   /** Whether recommendations are produced to {@link #recommendationsTopic()}. */
   public boolean publishesRecommendations() {
     return recommendationsTopic != null && !recommendationsTopic.isBlank();
+  }
+
+  /** Whether verdicts of an external judge are read from {@link #verdictsTopic()}. */
+  public boolean readsVerdicts() {
+    return verdictsTopic != null && !verdictsTopic.isBlank();
   }
 
   void validate() {
@@ -48,6 +58,16 @@ public record KafkaOptions(boolean enabled, String bootstrapServers, String grou
       if (recommendationsTopic.equals(itemsTopic) || recommendationsTopic.equals(eventsTopic)) {
         throw new ConfigException("kafka.recommendationsTopic",
             "must not be an input topic (" + itemsTopic + ", " + eventsTopic + "), was " + recommendationsTopic);
+      }
+    }
+    if (readsVerdicts()) {
+      topic("kafka.verdictsTopic", verdictsTopic);
+      for (String other : new String[] {itemsTopic, eventsTopic, deadLetterTopic, recommendationsTopic}) {
+        if (verdictsTopic.equals(other)) {
+          throw new ConfigException("kafka.verdictsTopic", "must differ from the other Kafka topics (items "
+              + itemsTopic + ", events " + eventsTopic + ", dead letters " + deadLetterTopic + ", recommendations "
+              + recommendationsTopic + "), was " + verdictsTopic);
+        }
       }
     }
     Require.range("kafka.maxBatch", maxBatch, 1, 100_000);

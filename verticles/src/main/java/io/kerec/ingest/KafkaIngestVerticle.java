@@ -4,6 +4,8 @@ import io.kerec.bus.Accepted;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventBatch;
+import io.kerec.bus.ExternalVerdict;
+import io.kerec.bus.ExternalVerdicts;
 import io.kerec.bus.Item;
 import io.kerec.bus.ItemBatch;
 import io.kerec.config.KafkaOptions;
@@ -55,6 +57,11 @@ import org.slf4j.LoggerFactory;
  * so a record consumed again after a crash is a duplicate, not a second effect. A record that is not UTF-8, not
  * JSON, fails validation or names an unknown item goes to the {@code dead_letters} table (and the dead-letter
  * topic) with its payload, error and source offset, and the stream goes on.
+ *
+ * <p>With {@link KafkaOptions#verdictsTopic()} set, the same consumer also reads verdicts of an external judge, one
+ * JSON object per record ({@link Validation#verdict}); they go to the judge ({@code kerec.judge.external-verdicts}),
+ * which stores them in PostgreSQL keyed by pair, provider, model and prompt version (a re-delivered record is the
+ * same row) and writes the complementary ones to the graph, before the batch's offsets are committed.
  *
  * <p>A record re-produced by {@code kerec deadletters replay} carries the headers {@value #ORIGIN_HEADER}
  * ({@code <topic>/<partition>/<offset>} of the record first read) and {@value #REPLAY_OF_HEADER} (the dead letter's
@@ -134,9 +141,13 @@ public final class KafkaIngestVerticle extends VerticleBase {
         .description("Kafka records read and not yet applied").register(meters));
     lagTimer = vertx.setPeriodic(options.lagIntervalMs(), id -> refreshLag());
 
-    return consumer.subscribe(Set.of(options.itemsTopic(), options.eventsTopic()))
-        .onSuccess(v -> LOG.info("kafka ingest: reading {} and {} as group {} from {}", options.itemsTopic(),
-            options.eventsTopic(), options.groupId(), options.bootstrapServers()));
+    Set<String> topics = new HashSet<>(Set.of(options.itemsTopic(), options.eventsTopic()));
+    if (options.readsVerdicts()) {
+      topics.add(options.verdictsTopic());
+    }
+    return consumer.subscribe(topics)
+        .onSuccess(v -> LOG.info("kafka ingest: reading {} as group {} from {}", new java.util.TreeSet<>(topics),
+            options.groupId(), options.bootstrapServers()));
   }
 
   /**
@@ -226,8 +237,10 @@ public final class KafkaIngestVerticle extends VerticleBase {
     List<Store.DeadLetter> dead = new ArrayList<>();
     List<Parsed<Item>> items = new ArrayList<>();
     List<Parsed<Event>> events = new ArrayList<>();
+    List<ExternalVerdict> verdicts = new ArrayList<>();
     for (KafkaConsumerRecord<String, Buffer> r : batch) {
       boolean isItem = r.topic().equals(options.itemsTopic());
+      boolean isVerdict = options.readsVerdicts() && r.topic().equals(options.verdictsTopic());
       String text;
       try {
         text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -253,13 +266,12 @@ public final class KafkaIngestVerticle extends VerticleBase {
       try {
         if (isItem) {
           items.add(new Parsed<>(r, Validation.items(one, 1).get(0)));
+        } else if (isVerdict) {
+          verdicts.add(Validation.verdict(one.getJsonObject(0), origin(r)));
         } else {
           Event e = Validation.events(one, 1).get(0);
           if (e.id() == null) {
-            String origin = header(r, ORIGIN_HEADER);
-            e = new Event("kafka/" + (origin != null ? origin : r.topic() + "/" + r.partition() + "/" + r.offset()),
-                e.type(), e.userId(),
-                e.itemId(), e.ts(), e.basketId(), e.because());
+            e = new Event(origin(r), e.type(), e.userId(), e.itemId(), e.ts(), e.basketId(), e.because());
           }
           events.add(new Parsed<>(r, e));
         }
@@ -270,6 +282,7 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     return sendItems(items)
         .compose(v -> sendEvents(events, dead))
+        .compose(v -> sendVerdicts(verdicts))
         .compose(v -> recordDeadLetters(dead))
         .onSuccess(v -> {
           applied += batch.size() - dead.size();
@@ -284,6 +297,20 @@ public final class KafkaIngestVerticle extends VerticleBase {
     }
     return vertx.eventBus().<Accepted>request(Addresses.ITEMS,
         new ItemBatch(items.stream().map(Parsed::value).toList()), INTERNAL).mapEmpty();
+  }
+
+  /** {@code kafka/<topic>/<partition>/<offset>} of the record's first reading (a replay keeps its origin). */
+  private static String origin(KafkaConsumerRecord<String, Buffer> r) {
+    String origin = header(r, ORIGIN_HEADER);
+    return "kafka/" + (origin != null ? origin : r.topic() + "/" + r.partition() + "/" + r.offset());
+  }
+
+  private Future<Void> sendVerdicts(List<ExternalVerdict> verdicts) {
+    if (verdicts.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().request(Addresses.JUDGE_EXTERNAL_VERDICTS, new ExternalVerdicts(verdicts), INTERNAL)
+        .mapEmpty();
   }
 
   /** Sends the events; an event the ingest rejects (an unknown item) becomes a dead letter and the rest go again. */

@@ -3,6 +3,7 @@ package io.kerec.ingest;
 import io.kerec.bus.Attribution;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventType;
+import io.kerec.bus.ExternalVerdict;
 import io.kerec.bus.Item;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Turns request bodies into message records and checks records that arrive on the event bus. The first problem
@@ -54,6 +58,97 @@ public final class Validation {
           instant(o, "ts", at), string(o, "basketId", at), attribution(o, at)), i));
     }
     return events;
+  }
+
+  /** Fields of a verdict record; any other field is an error. */
+  public static final Set<String> VERDICT_FIELDS = Set.of("source", "target", "complementary", "confidence", "reason",
+      "provider", "model", "promptVersion", "tokens");
+  /** Longest entity name accepted. */
+  public static final int MAX_ENTITY = 200;
+
+  /**
+   * Parses one verdict of an external judge: {@code source} and {@code target} (entity names as the engine stores
+   * them: lower case, no surrounding spaces, distinct), {@code complementary} (boolean) and {@code confidence}
+   * (number in [0, 1]) required; {@code reason} (default ""), {@code provider} (default {@code external}),
+   * {@code model} and {@code promptVersion} (default {@code unknown}) and {@code tokens} (integer, default 0) optional.
+   *
+   * @param o the record's JSON object
+   * @param origin where it was read, kept with the stored verdict
+   * @throws ValidationException naming the first offending field
+   */
+  public static ExternalVerdict verdict(JsonObject o, String origin) {
+    for (String key : o.fieldNames()) {
+      if (!VERDICT_FIELDS.contains(key)) {
+        throw new ValidationException(key, "unknown field (expected " + new TreeSet<>(VERDICT_FIELDS) + ")");
+      }
+    }
+    String source = entity(o, "source");
+    String target = entity(o, "target");
+    if (source.equals(target)) {
+      throw new ValidationException("target", "must differ from source");
+    }
+    Object complementary = o.getValue("complementary");
+    if (complementary == null) {
+      throw new ValidationException("complementary", "missing");
+    }
+    if (!(complementary instanceof Boolean)) {
+      throw new ValidationException("complementary", "must be true or false");
+    }
+    Double confidence = number(o, "confidence", "");
+    if (confidence == null) {
+      throw new ValidationException("confidence", "missing");
+    }
+    if (!(confidence >= 0.0 && confidence <= 1.0)) {
+      throw new ValidationException("confidence", "must be between 0 and 1, was " + confidence);
+    }
+    String reason = string(o, "reason", "");
+    if (reason != null && reason.length() > MAX_TITLE) {
+      throw new ValidationException("reason", "longer than " + MAX_TITLE + " characters");
+    }
+    return new ExternalVerdict(source, target, (Boolean) complementary, confidence, reason == null ? "" : reason,
+        label(o, "provider", "external"), label(o, "model", "unknown"), label(o, "promptVersion", "unknown"),
+        tokens(o), origin);
+  }
+
+  private static String entity(JsonObject o, String key) {
+    String name = string(o, key, "");
+    if (name == null) {
+      throw new ValidationException(key, "missing");
+    }
+    if (name.isBlank()) {
+      throw new ValidationException(key, "blank");
+    }
+    if (name.length() > MAX_ENTITY) {
+      throw new ValidationException(key, "longer than " + MAX_ENTITY + " characters");
+    }
+    if (name.chars().anyMatch(Character::isISOControl)) {
+      throw new ValidationException(key, "contains control characters");
+    }
+    if (!name.equals(name.strip().toLowerCase(Locale.ROOT))) {
+      throw new ValidationException(key, "must be an entity name as the engine stores it (lower case, no"
+          + " surrounding spaces), was '" + name + "'");
+    }
+    return name;
+  }
+
+  private static String label(JsonObject o, String key, String absent) {
+    String value = string(o, key, "");
+    id(value, key, false);
+    return value == null ? absent : value;
+  }
+
+  private static int tokens(JsonObject o) {
+    Object value = o.getValue("tokens");
+    if (value == null) {
+      return 0;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ValidationException("tokens", "must be a whole number");
+    }
+    if (n.doubleValue() < 0 || n.doubleValue() > Integer.MAX_VALUE) {
+      throw new ValidationException("tokens", "must be between 0 and " + Integer.MAX_VALUE);
+    }
+    return n.intValue();
   }
 
   /** The optional {@code because} object: {@code triggerEntity} and {@code entity}, both strings. */

@@ -4,6 +4,7 @@ import io.kerec.bus.Addresses;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
+import io.kerec.bus.ExternalVerdicts;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.ItemsIndexed;
 import io.kerec.bus.PurchaseFact;
@@ -38,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * {@link PairQueue} first (entities of new items paired with the head at once, ahead of the rest), and an
  * {@link LlmDispatcher} drains it through the throttle and circuit breaker ({@link LlmCallPolicy}), or leaves it
  * to a batch export when {@code judge.llm.dispatch} is {@code batch}.
+ *
+ * <p>Verdicts of an external judge ({@link Addresses#JUDGE_EXTERNAL_VERDICTS}, read from Kafka) are stored with
+ * their own provider, model and prompt version, and their pairs count as judged: the engine never queues or asks
+ * them itself (pending queue rows are removed), and an external verdict takes precedence over the engine's own
+ * for the same pair on the way to the graph.
  * Deployed as a worker verticle: counters and providers are confined to its one ordered context.
  */
 public final class JudgeVerticle extends VerticleBase {
@@ -52,6 +58,7 @@ public final class JudgeVerticle extends VerticleBase {
   private VerdictProvider provider;
   private PairStrategy strategy;
   private final Set<EntityPair> judged = new HashSet<>();
+  private final Set<EntityPair> external = new HashSet<>();
   private boolean dirty;
   private boolean running;
   private long runs;
@@ -87,12 +94,17 @@ public final class JudgeVerticle extends VerticleBase {
     } else {
       provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
     }
-    return store.verdicts(provider.name(), provider.model(), provider.promptVersion())
+    return store.externallyJudgedPairs()
+        .compose(pairs -> {
+          external.addAll(pairs);
+          judged.addAll(pairs);
+          return store.verdicts(provider.name(), provider.model(), provider.promptVersion());
+        })
         .compose(verdicts -> {
           List<Complement> known = new ArrayList<>();
           for (Verdict v : verdicts) {
             judged.add(v.pair());
-            if (v.complementary()) {
+            if (ownEdge(v)) {
               known.add(edge(v));
             }
           }
@@ -102,10 +114,11 @@ public final class JudgeVerticle extends VerticleBase {
           return known.isEmpty() ? Future.succeededFuture()
               : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(known), INTERNAL);
         })
-        .compose(v -> queue == null ? Future.succeededFuture() : queue.known().compose(queued -> {
-          judged.addAll(queued);
-          return queue.lastPriority().map(last -> nextPriority = last + 1);
-        }))
+        .compose(v -> queue == null ? Future.succeededFuture() : queue.forget(external).compose(n -> queue.known())
+            .compose(queued -> {
+              judged.addAll(queued);
+              return queue.lastPriority().map(last -> nextPriority = last + 1);
+            }))
         .compose(v -> store.forEachPurchase(page -> page.forEach(this::count)))
         .compose(n -> dispatcher == null ? Future.succeededFuture(n) : dispatcher.start().map(n))
         .onSuccess(n -> {
@@ -128,6 +141,10 @@ public final class JudgeVerticle extends VerticleBase {
           if (queue != null) {
             vertx.eventBus().<ItemsIndexed>consumer(Addresses.ITEMS_INDEXED, msg -> pairNewEntities(msg.body()));
           }
+          vertx.eventBus().<ExternalVerdicts>consumer(Addresses.JUDGE_EXTERNAL_VERDICTS, msg ->
+              acceptExternal(msg.body())
+                  .onSuccess(stored -> msg.reply(new Done(stored)))
+                  .onFailure(e -> msg.fail(500, "external verdicts not stored: " + e.getMessage())));
           vertx.eventBus().consumer(Addresses.JUDGE_RUN, msg -> runUntilDone(0)
               .onSuccess(verdicts -> msg.reply(new Done(verdicts)))
               .onFailure(e -> msg.fail(500, "judging failed: " + e.getMessage())));
@@ -283,10 +300,36 @@ public final class JudgeVerticle extends VerticleBase {
     return promise.future();
   }
 
+  /**
+   * Stores external verdicts (a re-delivered one changes nothing), marks their pairs judged, drops them from the
+   * queue, and writes the complementary ones, as stored, to the graph. Resolves to the verdicts newly stored.
+   */
+  private Future<Integer> acceptExternal(ExternalVerdicts batch) {
+    return store.insertExternalVerdicts(batch.verdicts()).compose(stored -> {
+      Set<EntityPair> pairs = new HashSet<>();
+      List<Complement> edges = new ArrayList<>();
+      for (Verdict v : stored.verdicts()) {
+        pairs.add(v.pair());
+        if (v.complementary()) {
+          edges.add(edge(v));
+        }
+      }
+      external.addAll(pairs);
+      judged.addAll(pairs);
+      meters.counter("kerec.judge.external.verdicts", "outcome", "stored").increment(stored.inserted());
+      meters.counter("kerec.judge.external.verdicts", "outcome", "duplicate")
+          .increment(batch.verdicts().size() - stored.inserted());
+      Future<Integer> dropped = queue == null ? Future.succeededFuture(0) : queue.forget(pairs);
+      return dropped.compose(n -> edges.isEmpty() ? Future.<Void>succeededFuture()
+              : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(edges), INTERNAL).<Void>mapEmpty())
+          .map(v -> stored.inserted());
+    });
+  }
+
   private Future<Void> toGraph(List<Verdict> verdicts) {
     List<Complement> edges = new ArrayList<>();
     for (Verdict v : verdicts) {
-      if (v.complementary()) {
+      if (ownEdge(v)) {
         edges.add(edge(v));
       }
     }
@@ -346,7 +389,7 @@ public final class JudgeVerticle extends VerticleBase {
             judged.add(v.pair());
             meters.counter("kerec.judge.verdicts", "provider", provider.name(),
                 "complementary", Boolean.toString(v.complementary())).increment();
-            if (v.complementary()) {
+            if (ownEdge(v)) {
               edges.add(edge(v));
             }
           }
@@ -365,6 +408,11 @@ public final class JudgeVerticle extends VerticleBase {
     return promise.future();
   }
 
+  /** A verdict of the engine's own provider goes to the graph unless an external judge decided its pair. */
+  private boolean ownEdge(Verdict v) {
+    return v.complementary() && !external.contains(v.pair());
+  }
+
   private static Complement edge(Verdict v) {
     return new Complement(v.source(), v.target(), v.confidence(), v.confidence(), v.provider());
   }
@@ -378,6 +426,7 @@ public final class JudgeVerticle extends VerticleBase {
     details.put("baskets", stats.baskets());
     details.put("pairsJudged", judged.size());
     details.put("complementary", positives);
+    details.put("externallyJudged", external.size());
     details.put("runs", runs);
     if (lastError != null) {
       details.put("lastError", lastError);

@@ -70,7 +70,8 @@ public final class PairQueue implements AutoCloseable {
   }
 
   /**
-   * Adds pairs; a pair already queued or already judged is left alone.
+   * Adds pairs; a pair already queued, already judged by this model and prompt, or decided by an external judge
+   * is left alone.
    *
    * @param pairs pairs, in priority order
    * @param firstPriority priority of the first pair; the next ones get the following numbers
@@ -89,11 +90,29 @@ public final class PairQueue implements AutoCloseable {
             SELECT p.source, p.target, $3, $4, $5, p.priority
             FROM UNNEST($1::text[], $2::text[], $6::bigint[]) AS p (source, target, priority)
             WHERE NOT EXISTS (SELECT 1 FROM verdicts v WHERE v.source = p.source AND v.target = p.target
-                              AND v.provider = $3 AND v.model = $4 AND v.prompt_version = $5)
+                              AND (v.origin IS NOT NULL
+                                   OR (v.provider = $3 AND v.model = $4 AND v.prompt_version = $5)))
             ON CONFLICT DO NOTHING
             """).execute(Tuple.of(pairs.stream().map(EntityPair::source).toArray(String[]::new),
             pairs.stream().map(EntityPair::target).toArray(String[]::new), provider, model, prompt, priorities))
         .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Removes pending pairs another judge has decided, so they are not paid for here. Pairs claimed (a call in
+   * flight) or exported to a batch file stay: their answer is stored under this model when it arrives.
+   *
+   * @param pairs the pairs decided elsewhere
+   * @return how many pending rows were removed
+   */
+  public Future<Integer> forget(java.util.Collection<EntityPair> pairs) {
+    if (pairs.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return pool.preparedQuery("""
+            DELETE FROM judge_queue WHERE provider = $3 AND model = $4 AND prompt_version = $5 AND state = 'pending'
+              AND (source, target) IN (SELECT * FROM UNNEST($1::text[], $2::text[]))
+            """).execute(pairTuple(List.copyOf(pairs))).map(rows -> rows.rowCount());
   }
 
   /** @return the highest priority number used by strategy pairs, or -1 */

@@ -1,6 +1,7 @@
 package io.kerec.store;
 
 import io.kerec.bus.Event;
+import io.kerec.bus.ExternalVerdict;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.judge.EntityPair;
@@ -338,6 +339,74 @@ public final class Store implements AutoCloseable {
           Set<EntityPair> inserted = new HashSet<>();
           rows.forEach(row -> inserted.add(new EntityPair(row.getString(0), row.getString(1))));
           return inserted;
+        });
+  }
+
+  /**
+   * What {@link #insertExternalVerdicts(List)} left in the table.
+   *
+   * @param verdicts the stored verdict of every distinct key given, as stored (the first one received wins)
+   * @param inserted how many of them this call stored
+   */
+  public record StoredVerdicts(List<Verdict> verdicts, int inserted) {
+  }
+
+  /**
+   * Stores verdicts of an external judge with their origin, in one transaction; a verdict already stored for the
+   * same pair, provider, model and prompt version (read before, or the engine's own) is kept as it was.
+   */
+  public Future<StoredVerdicts> insertExternalVerdicts(List<ExternalVerdict> verdicts) {
+    java.util.Map<List<String>, ExternalVerdict> byKey = new java.util.LinkedHashMap<>();
+    for (ExternalVerdict v : verdicts) {
+      byKey.putIfAbsent(List.of(v.source(), v.target(), v.provider(), v.model(), v.promptVersion()), v);
+    }
+    List<ExternalVerdict> distinct = new ArrayList<>(byKey.values());
+    if (distinct.isEmpty()) {
+      return Future.succeededFuture(new StoredVerdicts(List.of(), 0));
+    }
+    String[] sources = distinct.stream().map(ExternalVerdict::source).toArray(String[]::new);
+    String[] targets = distinct.stream().map(ExternalVerdict::target).toArray(String[]::new);
+    String[] providers = distinct.stream().map(ExternalVerdict::provider).toArray(String[]::new);
+    String[] models = distinct.stream().map(ExternalVerdict::model).toArray(String[]::new);
+    String[] prompts = distinct.stream().map(ExternalVerdict::promptVersion).toArray(String[]::new);
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
+                                  reason, tokens, origin)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
+                                 $7::float8[], $8::text[], $9::int[], $10::text[])
+            ON CONFLICT DO NOTHING
+            """)
+        .execute(Tuple.tuple(List.of(sources, targets, providers, models, prompts,
+            distinct.stream().map(ExternalVerdict::complementary).toArray(Boolean[]::new),
+            distinct.stream().map(ExternalVerdict::confidence).toArray(Double[]::new),
+            distinct.stream().map(ExternalVerdict::reason).toArray(String[]::new),
+            distinct.stream().map(ExternalVerdict::tokens).toArray(Integer[]::new),
+            distinct.stream().map(ExternalVerdict::origin).toArray(String[]::new))))
+        .compose(inserted -> conn.preparedQuery("""
+                SELECT v.source, v.target, v.complementary, v.confidence, v.reason, v.provider, v.model,
+                       v.prompt_version, v.tokens
+                FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
+                     WITH ORDINALITY AS k(source, target, provider, model, prompt_version, n)
+                JOIN verdicts v USING (source, target, provider, model, prompt_version)
+                ORDER BY k.n
+                """).execute(Tuple.of(sources, targets, providers, models, prompts))
+            .map(rows -> {
+              List<Verdict> stored = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                stored.add(new Verdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
+                    row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getInteger(8)));
+              }
+              return new StoredVerdicts(stored, inserted.rowCount());
+            })));
+  }
+
+  /** The pairs an external judge has decided (read from Kafka), whatever its provider, model and prompt. */
+  public Future<Set<EntityPair>> externallyJudgedPairs() {
+    return pool.query("SELECT DISTINCT source, target FROM verdicts WHERE origin IS NOT NULL").execute()
+        .map(rows -> {
+          Set<EntityPair> pairs = new HashSet<>();
+          rows.forEach(row -> pairs.add(new EntityPair(row.getString(0), row.getString(1))));
+          return pairs;
         });
   }
 

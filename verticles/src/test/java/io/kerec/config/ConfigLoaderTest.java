@@ -83,4 +83,26 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.recommendationsTopic")
         .hasMessageContaining("topic name");
   }
+
+  @Test
+  void verdictsTopicIsOffByDefaultAndMustBeALegalDistinctTopic() {
+    assertThat(ConfigLoader.load(null, Map.of(), null).kafka().readsVerdicts()).isFalse();
+    ObjectNode on = JsonNodeFactory.instance.objectNode();
+    on.putObject("kafka").put("enabled", true).put("verdictsTopic", "judge.verdicts");
+    KafkaOptions kafka = ConfigLoader.load(null, Map.of(), on).kafka();
+    assertThat(kafka.readsVerdicts()).isTrue();
+    assertThat(kafka.verdictsTopic()).isEqualTo("judge.verdicts");
+    for (String clash : new String[] {"kerec.items", "kerec.events", "kerec.dead-letters", "kerec.recs"}) {
+      ObjectNode o = JsonNodeFactory.instance.objectNode();
+      o.putObject("kafka").put("enabled", true).put("recommendationsTopic", "kerec.recs").put("verdictsTopic", clash);
+      assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), o)).as(clash)
+          .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.verdictsTopic")
+          .hasMessageContaining("must differ");
+    }
+    ObjectNode badName = JsonNodeFactory.instance.objectNode();
+    badName.putObject("kafka").put("verdictsTopic", "verdicts/of/judge");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), badName))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.verdictsTopic")
+        .hasMessageContaining("topic name");
+  }
 }
