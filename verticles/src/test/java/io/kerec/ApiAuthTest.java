@@ -100,6 +100,16 @@ class ApiAuthTest {
   }
 
   @Test
+  void theDashboardPageIsPublicButItsApiCallsAreNot() {
+    HttpResponse<Buffer> page = send("GET", "/", null, null);
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.bodyAsString()).contains("<title>Kerec dashboard</title>");
+    assertThat(send("GET", "/dashboard.js", null, null).statusCode()).isEqualTo(200);
+    assertThat(send("GET", "/v1/judge/status", null, null).statusCode()).isEqualTo(401);
+    assertThat(send("GET", "/v1/judge/status", "X-API-Key", READ).statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void theWebSocketNeedsAKeyToo() {
     Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> await(vertx.createWebSocketClient()
         .connect(engine.httpPort(), "127.0.0.1", "/v1/live?userId=alice")));

@@ -35,19 +35,24 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.ChainAuthHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The HTTP API (v1), the WebSocket live feed and the {@code kerec.recommend} event-bus endpoint. Every error is
- * JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status.
+ * The HTTP API (v1), the WebSocket live feed, the dashboard at {@code /} (static files from {@code webroot/} on the
+ * classpath, public: its API calls carry whatever key the user gives it) and the {@code kerec.recommend} event-bus
+ * endpoint. Every error is JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Components whose health makes up {@code GET /health}. */
   public static final List<String> COMPONENTS = List.of("ingest", "graph", "judge", "rank");
   private static final DeliveryOptions WRITES = new DeliveryOptions().setSendTimeout(120_000);
   private static final DeliveryOptions READS = new DeliveryOptions().setSendTimeout(10_000);
+  /** The dashboard loads nothing from elsewhere: its own files, and its own API and WebSocket only. */
+  private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
+      + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
   private final KerecConfig config;
   private Recommender recommender;
@@ -132,6 +137,10 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/items/:itemId").handler(this::item);
     router.get("/v1/judge/status").handler(this::judgeStatus);
     router.post("/v1/rank/train").handler(this::train);
+    router.get().handler(ctx -> {
+      ctx.response().putHeader("Content-Security-Policy", DASHBOARD_CSP);
+      ctx.next();
+    }).handler(StaticHandler.create("webroot").setMaxAgeSeconds(60));
     router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);

@@ -55,6 +55,9 @@ public final class IngestVerticle extends VerticleBase {
   private final List<String> titles = new ArrayList<>();
   private int titlesAtLastLearn;
   private MeterRegistry meters;
+  private final Map<String, Long> accepted = new LinkedHashMap<>(Map.of("items", 0L, "events", 0L));
+  private long duplicates;
+  private long rejected;
 
   public IngestVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
@@ -86,18 +89,22 @@ public final class IngestVerticle extends VerticleBase {
     vertx.eventBus().<ItemBatch>consumer(Addresses.ITEMS, msg -> reply(msg, "items", ingestItems(msg.body())));
     vertx.eventBus().<EventBatch>consumer(Addresses.EVENTS, msg -> reply(msg, "events", ingestEvents(msg.body())));
     vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "ingest", msg -> msg.reply(new HealthReport("ingest", "UP",
-        Map.of("dictionaryEntities", dictionary.canonicalNames().size(), "titlesLearned", titlesAtLastLearn))));
+        Map.of("dictionaryEntities", dictionary.canonicalNames().size(), "titlesLearned", titlesAtLastLearn,
+            "accepted", Map.copyOf(accepted), "duplicates", duplicates, "rejected", rejected))));
   }
 
   private void reply(Message<?> msg, String kind, Future<Accepted> result) {
     result.onSuccess(accepted -> {
       meters.counter("kerec.ingest.accepted", "kind", kind).increment(accepted.accepted());
       meters.counter("kerec.ingest.duplicates", "kind", kind).increment(accepted.duplicates());
+      this.accepted.merge(kind, (long) accepted.accepted(), Long::sum);
+      duplicates += accepted.duplicates();
       msg.reply(accepted);
     }).onFailure(e -> {
       if (e instanceof ValidationException v) {
         String field = v.field() == null ? "body" : v.field().replaceAll("^\\[\\d+]\\.", "");
         meters.counter("kerec.ingest.rejected", "kind", kind, "field", field).increment();
+        rejected++;
         JsonObject body = new JsonObject().put("error", v.getMessage());
         if (v.field() != null) {
           body.put("field", v.field());
