@@ -1,7 +1,10 @@
 package io.kerec;
 
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
 import io.kerec.api.ApiVerticle;
 import io.kerec.bus.RecordCodec;
+import io.kerec.config.ClusterOptions;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.GraphVerticle;
 import io.kerec.ingest.IngestVerticle;
@@ -17,6 +20,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,6 +54,37 @@ public final class Engine {
         .setEnabled(true);
     return Vertx.builder().with(new VertxOptions().setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory()).build();
+  }
+
+  /**
+   * A Vert.x for this configuration: {@link #newVertx()} unless {@code cluster.enabled}, then a clustered one that
+   * joins the others over Hazelcast (TCP to the listed members, no multicast) with the same metrics.
+   */
+  public static Future<Vertx> newVertx(ClusterOptions cluster) {
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(newVertx());
+    }
+    Config hazelcast = ConfigUtil.loadConfig().setClusterName(cluster.name())
+        .setProperty("hazelcast.phone.home.enabled", "false")
+        .setProperty("hazelcast.logging.type", "slf4j")
+        .setProperty("hazelcast.shutdownhook.enabled", "false");
+    hazelcast.getNetworkConfig().setPort(cluster.port()).setPortAutoIncrement(false)
+        .setPublicAddress(cluster.host() + ":" + cluster.port());
+    if (cluster.host().matches("[0-9.]+")) {
+      hazelcast.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(List.of(cluster.host()));
+    }
+    JoinConfig join = hazelcast.getNetworkConfig().getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members());
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions()
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true)
+        .setEnabled(true);
+    VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
+    options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort()).setClusterPublicHost(cluster.host());
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
+        .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
   }
 
   /** Starts an engine on the given Vert.x instance. */

@@ -44,7 +44,13 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("kerec: bad configuration: " + e.getMessage());
       return 2;
     }
-    Vertx vertx = Engine.newVertx();
+    Vertx vertx;
+    try {
+      vertx = Engine.newVertx(config.cluster()).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      System.err.println("kerec: cannot join the cluster: " + rootMessage(e));
+      return 1;
+    }
     Engine engine;
     try {
       engine = Engine.start(vertx, config).toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);

@@ -48,8 +48,8 @@ import java.util.List;
 public final class ApiVerticle extends VerticleBase {
   /** Components whose health makes up {@code GET /health}. */
   public static final List<String> COMPONENTS = List.of("ingest", "graph", "judge", "rank");
-  private static final DeliveryOptions WRITES = new DeliveryOptions().setSendTimeout(120_000);
-  private static final DeliveryOptions READS = new DeliveryOptions().setSendTimeout(10_000);
+  private static final DeliveryOptions WRITES = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
+  private static final DeliveryOptions READS = new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true);
   /** The dashboard loads nothing from elsewhere: its own files, and its own API and WebSocket only. */
   private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -72,8 +72,9 @@ public final class ApiVerticle extends VerticleBase {
     }
     live = new LiveHub(vertx, recommender, false, recommendationsTopic);
     live.start();
+    DeliveryOptions answeredBy = new DeliveryOptions().addHeader(INSTANCE_HEADER, instance());
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
-        .onSuccess(msg::reply)
+        .onSuccess(recs -> msg.reply(recs, answeredBy))
         .onFailure(e -> msg.fail(500, e.getMessage())));
     server = vertx.createHttpServer(serverOptions(config.tls()));
     return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT))
@@ -93,6 +94,14 @@ public final class ApiVerticle extends VerticleBase {
     return options.setSsl(true).setUseAlpn(true)
         .setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certPath()).setKeyPath(tls.keyPath()))
         .setSslEngineOptions(tls.engine().equals("openssl") ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions());
+  }
+
+  /** Header on replies to {@code kerec.recommend}: which engine instance answered. */
+  public static final String INSTANCE_HEADER = "kerec-instance";
+
+  private String instance() {
+    return config.cluster().enabled() ? config.cluster().host() + ":" + config.cluster().port()
+        : config.http().host() + ":" + config.http().port();
   }
 
   /** The port the server listens on (useful when configured as 0). */
@@ -206,7 +215,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void train(RoutingContext ctx) {
     vertx.eventBus().<io.kerec.bus.Done>request(Addresses.RANK_TRAIN, "train",
-            new DeliveryOptions().setSendTimeout(3_600_000))
+            new DeliveryOptions().setSendTimeout(3_600_000).setLocalOnly(true))
         .compose(done -> vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + "rank", "?", READS)
             .map(health -> {
               JsonObject body = new JsonObject().put("trained", done.body().count() > 0)
@@ -239,7 +248,7 @@ public final class ApiVerticle extends VerticleBase {
     List<Future<HealthReport>> reports = new ArrayList<>();
     for (String component : COMPONENTS) {
       reports.add(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + component, "?",
-              new DeliveryOptions().setSendTimeout(2_000))
+              new DeliveryOptions().setSendTimeout(2_000).setLocalOnly(true))
           .map(msg -> msg.body())
           .otherwise(e -> new HealthReport(component, "DOWN", java.util.Map.of("error", e.getMessage()))));
     }

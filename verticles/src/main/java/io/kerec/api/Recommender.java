@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Recommender {
   private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
-  private static final DeliveryOptions FAST = new DeliveryOptions().setSendTimeout(5_000);
+  private static final DeliveryOptions FAST = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
 
   private final Vertx vertx;
   private final int maxCandidates;

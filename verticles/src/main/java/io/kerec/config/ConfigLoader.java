@@ -104,6 +104,9 @@ public final class ConfigLoader {
         throw new ConfigException("KEREC_HTTP_PORT", "not a number: " + env.get("KEREC_HTTP_PORT"));
       }
     }
+    if (env.containsKey("KEREC_CLUSTER_HOST")) {
+      node.putObject("cluster").put("host", env.get("KEREC_CLUSTER_HOST"));
+    }
     return node;
   }
 

@@ -9,14 +9,16 @@ import java.nio.file.Path;
 public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions postgres, GraphStoreOptions graph,
                           EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
                           FeedbackOptions feedback, KafkaOptions kafka, AuthOptions auth,
-                          TlsOptions tls, RateLimitOptions rateLimit) {
+                          TlsOptions tls, RateLimitOptions rateLimit,
+                          ClusterOptions cluster) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
     return new KerecConfig("./data", HttpOptions.defaults(), PostgresOptions.defaults(), GraphStoreOptions.defaults(),
         EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
         FeedbackOptions.defaults(), KafkaOptions.defaults(), AuthOptions.defaults(),
-        TlsOptions.defaults(), RateLimitOptions.defaults());
+        TlsOptions.defaults(), RateLimitOptions.defaults(),
+        ClusterOptions.defaults());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -34,6 +36,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     auth.validate(http);
     tls.validate();
     rateLimit.validate();
+    cluster.validate();
     return this;
   }
 

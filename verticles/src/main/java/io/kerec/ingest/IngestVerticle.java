@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(60_000);
+  /** Within this instance only: in a cluster, each engine applies what it ingested to its own view. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -138,7 +140,7 @@ public final class IngestVerticle extends VerticleBase {
     return store.upsertItems(indexed)
         .compose(v -> vertx.eventBus().request(Addresses.GRAPH_ITEMS, new ItemsIndexed(indexed), INTERNAL))
         .map(v -> {
-          vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(indexed));
+          vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(indexed), LOCAL);
           return new Accepted(items.size(), 0);
         });
   }
@@ -173,7 +175,7 @@ public final class IngestVerticle extends VerticleBase {
         .map(e -> new FeedbackFact(e.id(), e.type(), e.userId(), e.itemId(), e.ts().toEpochMilli(), e.because()))
         .toList();
     if (!feedback.isEmpty()) {
-      vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback));
+      vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback), LOCAL);
     }
     List<Event> purchases = fresh.stream().filter(e -> e.type() == EventType.PURCHASE).toList();
     if (purchases.isEmpty()) {
@@ -188,7 +190,7 @@ public final class IngestVerticle extends VerticleBase {
           }).toList();
           PurchasesApplied message = new PurchasesApplied(facts);
           return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, INTERNAL)
-              .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message));
+              .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message, LOCAL));
         })
         .mapEmpty();
   }

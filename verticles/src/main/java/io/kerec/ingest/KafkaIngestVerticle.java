@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
   private static final long RETRY_MS = 1_000;
   /** Header of a replayed record: where it was first read, {@code <topic>/<partition>/<offset>}. */
   public static final String ORIGIN_HEADER = "kerec.origin";

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JudgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JudgeVerticle.class);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000);
+  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
 
   private final KerecConfig config;
   private final PgConnectOptions pg;

@@ -211,7 +211,7 @@ public final class RankVerticle extends VerticleBase {
     trainingNow = true;
     purchasesSinceTraining = 0;
     return vertx.eventBus().<TrainingSet>request(Addresses.GRAPH_TRAINING_SET,
-            new TrainingSetRequest(options.trainingUsers(), 42L), new DeliveryOptions().setSendTimeout(300_000))
+            new TrainingSetRequest(options.trainingUsers(), 42L), new DeliveryOptions().setSendTimeout(300_000).setLocalOnly(true))
         .compose(msg -> {
           TrainingSet set = msg.body();
           int positives = countPositives(set.labels());

@@ -1,0 +1,53 @@
+package io.kerec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kerec.config.ConfigLoader;
+import io.kerec.config.KerecConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distributed deployment holds together: {@code conf/cluster.json} is a valid configuration whose cluster
+ * members are the compose file's engine replicas, and every secret it reads from the environment is passed to them.
+ * The compose file is read with SnakeYAML, which resolves its {@code <<} merge keys as Compose does. (CI also
+ * validates the compose file itself with docker-compose.)
+ */
+class DeploymentFilesTest {
+  private static final Path ROOT = Path.of("..");
+
+  @Test
+  void composeRunsTwoClusteredReplicasOfTheClusterConfig() throws Exception {
+    Object parsed = new org.yaml.snakeyaml.Yaml().load(Files.readString(ROOT.resolve("docker/compose.yaml")));
+    JsonNode compose = new ObjectMapper().valueToTree(parsed);
+    KerecConfig cluster = ConfigLoader.load(ROOT.resolve("conf/cluster.json"), Map.of(), null);
+    assertThat(compose.path("services").fieldNames()).toIterable()
+        .contains("postgres", "cassandra", "elasticsearch", "kafka", "kerec-1", "kerec-2");
+    List<String> hosts = new ArrayList<>();
+    for (String replica : List.of("kerec-1", "kerec-2")) {
+      JsonNode engine = compose.path("services").path(replica);
+      assertThat(engine.path("command").toString()).contains("/etc/kerec/cluster.json");
+      assertThat(engine.path("hostname").asText()).isEqualTo(replica);
+      JsonNode env = engine.path("environment");
+      assertThat(env.path("KEREC_CLUSTER_HOST").asText()).isEqualTo(replica);
+      List<String> secrets = new ArrayList<>();
+      secrets.add(cluster.postgres().passwordEnv());
+      cluster.auth().apiKeys().forEach(k -> secrets.add(k.keyEnv()));
+      for (String secret : secrets) {
+        assertThat(env.has(secret)).as("%s passes %s", replica, secret).isTrue();
+      }
+      hosts.add(replica + ":" + cluster.cluster().port());
+    }
+    assertThat(cluster.cluster().enabled()).isTrue();
+    assertThat(cluster.cluster().members()).containsExactlyInAnyOrderElementsOf(hosts);
+    assertThat(cluster.kafka().enabled()).isTrue();
+    assertThat(cluster.kafka().bootstrapServers()).isEqualTo("kafka:9092");
+    assertThat(cluster.graph().properties()).containsEntry("storage.hostname", "cassandra");
+  }
+}
