@@ -31,7 +31,8 @@ import java.util.List;
 
 /**
  * The HTTP API (v1), the WebSocket live feed and the {@code kerec.recommend} event-bus endpoint. Every error is
- * JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status.
+ * JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status. With {@code http.benchEndpoints} on,
+ * {@code GET /bench/noop} answers {@code {"ok":true}} straight from the router: the serve benchmark's reference.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Components whose health makes up {@code GET /health}. */
@@ -74,6 +75,10 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/v1/live").handler(this::liveSocket);
+    if (config.http().benchEndpoints()) {
+      router.get("/bench/noop").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+          .end("{\"ok\":true}"));
+    }
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
