@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code ./kerec bench jmh}: the hot-path micro-benchmarks (entity extraction, recall, scoring 200 candidates) with
- * short settings (1 fork, 2 warm-up and 3 measured iterations of 1 s), then {@code bench-jmh.md} and the {@code jmh}
+ * short settings (1 fork, 4 warm-up and 3 measured iterations of 1 s), then {@code bench-jmh.md} and the {@code jmh}
  * key of {@code bench.json} in the directory given as the only argument.
  */
 public final class JmhMain {
@@ -32,13 +32,13 @@ public final class JmhMain {
     String when = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
     Collection<RunResult> results = new Runner(new OptionsBuilder()
         .include("io\\.kerec\\..*Benchmark")
-        .forks(1).warmupIterations(2).warmupTime(TimeValue.seconds(1))
+        .forks(1).warmupIterations(4).warmupTime(TimeValue.seconds(1))
         .measurementIterations(3).measurementTime(TimeValue.seconds(1))
         .jvmArgsAppend("-Xmx2g", "-Dai.djl.offline=true")
         .build()).run();
     Map<String, Object> jmh = new LinkedHashMap<>();
     StringBuilder md = new StringBuilder("# JMH micro-benchmarks\n\n");
-    md.append("Measured ").append(when).append(". One fork, 2 warm-up and 3 measured iterations of 1 s, average time "
+    md.append("Measured ").append(when).append(". One fork, 4 warm-up and 3 measured iterations of 1 s, average time "
         + "per call; error is JMH's 99.9% half-interval over the 3 iterations (wide with so few).\n\n"
         + "| benchmark | µs/op | ± | ops/s |\n|---|---:|---:|---:|\n");
     for (RunResult r : results) {

@@ -37,7 +37,7 @@ import org.HdrHistogram.Histogram;
  *       {@code USERS_FILE} round-robin, each warmed up, then measured for {@code SECONDS}.</li>
  *   <li>{@code live PORT USERS_FILE ITEMS_FILE SOCKETS POSTS IN_FLIGHT OUT}: opens one {@code /v1/live} socket per
  *       user, then posts single purchases for those users ({@code IN_FLIGHT} at a time, never two for one user) and
- *       times each from the POST to its user's next frame.</li>
+ *       times each from the POST to its user's next frame, and from the POST to its 202.</li>
  * </ul>
  *
  * <p>Writes a JSON result to {@code OUT}; exits non-zero on any error.
@@ -201,6 +201,7 @@ public final class LoadGenerator {
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
     int warm = Math.min(100, posts / 10);
     Histogram histogram = new ConcurrentHistogram(MAX_NANOS, 3);
+    Histogram acks = new ConcurrentHistogram(MAX_NANOS, 3);
     AtomicInteger issued = new AtomicInteger();
     AtomicInteger lost = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
@@ -227,13 +228,17 @@ public final class LoadGenerator {
               .put("userId", users.get(slot)).put("itemId", items.get(n % items.size()))
               .put("ts", Instant.now().toString()));
           long timer = vertx.setTimer(10_000, t -> frame.tryFail("no frame within 10 s"));
-          sentAt.set(slot, System.nanoTime());
+          long t0 = System.nanoTime();
+          sentAt.set(slot, t0);
           http.request(HttpMethod.POST, "/v1/events")
               .compose(req -> req.putHeader("content-type", "application/json").send(body.encode())
                   .compose(resp -> resp.body().map(b -> resp.statusCode() == 202 ? null
                       : "HTTP " + resp.statusCode() + " " + b)))
               .onComplete(ar -> {
                 String error = ar.failed() ? String.valueOf(ar.cause()) : ar.result();
+                if (error == null && n >= warm) {
+                  acks.recordValue(Math.min(System.nanoTime() - t0, MAX_NANOS));
+                }
                 if (error != null) {
                   failed.incrementAndGet();
                   synchronized (errors) {
@@ -276,7 +281,8 @@ public final class LoadGenerator {
         .put("lost", lost.get()).put("failures", failed.get()).put("errors", new JsonArray(errors))
         .put("posts_per_s", Math.round((posts + warm) / seconds))
         .put("p50_ms", ms(histogram, 50)).put("p99_ms", ms(histogram, 99)).put("p999_ms", ms(histogram, 99.9))
-        .put("max_ms", round(histogram.getMaxValue() / 1e6));
+        .put("max_ms", round(histogram.getMaxValue() / 1e6))
+        .put("ack_p50_ms", ms(acks, 50)).put("ack_p99_ms", ms(acks, 99));
   }
 
   private static double ms(Histogram h, double percentile) {
