@@ -151,6 +151,7 @@ class EngineEndToEndTest {
     HttpResponse<Buffer> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
     assertThat(metrics.bodyAsString()).contains("vertx_http_server");
+    assertThat(get("/bench/noop").statusCode()).as("bench endpoints are off unless configured").isEqualTo(404);
   }
 
   @Test

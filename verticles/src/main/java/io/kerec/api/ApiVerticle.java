@@ -43,7 +43,9 @@ import java.util.List;
 /**
  * The HTTP API (v1), the WebSocket live feed, the dashboard at {@code /} (static files from {@code webroot/} on the
  * classpath, public: its API calls carry whatever key the user gives it) and the {@code kerec.recommend} event-bus
- * endpoint. Every error is JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status.
+ * endpoint. Every error is JSON {@code {"error": "...", "field": "..."}} with a 4xx/5xx status. With
+ * {@code http.benchEndpoints} on, {@code GET /bench/noop} answers {@code {"ok":true}} straight from the router: the
+ * serve benchmark's reference.
  */
 public final class ApiVerticle extends VerticleBase {
   /** Components whose health makes up {@code GET /health}. */
@@ -125,6 +127,10 @@ public final class ApiVerticle extends VerticleBase {
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
     router.get("/v1/live").handler(this::liveSocket);
+    if (config.http().benchEndpoints()) {
+      router.get("/bench/noop").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
+          .end("{\"ok\":true}"));
+    }
     router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     if (keys.enabled()) {
       router.route("/v1/*").handler(byHeader);

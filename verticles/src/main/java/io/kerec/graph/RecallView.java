@@ -321,7 +321,7 @@ public final class RecallView {
                                  int maxCandidates, int withoutBill, Set<String> withoutCustomer,
                                  boolean newItemsByTitle) {
     refreshPopularity();
-    Map<String, Accumulator> acc = new HashMap<>();
+    Pool acc = new Pool(itemsByIndex.size());
     for (Trigger t : triggers) {
       ItemState trigger = items.get(t.itemId());
       if (trigger == null) {
@@ -344,13 +344,13 @@ public final class RecallView {
           break;
         }
         if (!exclude.contains(item.itemId)) {
-          acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+          acc.of(item);
           popular++;
         }
       }
     }
-    List<Candidate> candidates = new ArrayList<>(acc.size());
-    for (Accumulator a : acc.values()) {
+    List<Candidate> candidates = new ArrayList<>(acc.touched.size());
+    for (Accumulator a : acc.touched) {
       candidates.add(candidate(a, options.newItemMaxSales()));
     }
     relativeToStrongest(candidates, Features.COOC_SCORE, Features.COOC_RELATIVE);
@@ -362,22 +362,89 @@ public final class RecallView {
     reciprocalRank(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
     reciprocalRank(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
     reciprocalRank(candidates, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
-    candidates.sort(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId));
-    return candidates.size() > maxCandidates ? List.copyOf(candidates.subList(0, maxCandidates)) : candidates;
+    return strongest(candidates, maxCandidates);
   }
 
-  /** Sets {@code to} to 1 / (1 + rank by {@code from} among one user's candidates), 0 where {@code from} is 0. */
+  private static final Comparator<Candidate> BY_BASE_SCORE =
+      Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId);
+
+  /**
+   * The {@code max} candidates of highest base score (ties by item id), in that order: the same as sorting all and
+   * keeping the first {@code max}, but only the kept ones are sorted by the full comparator.
+   */
+  private static List<Candidate> strongest(List<Candidate> candidates, int max) {
+    if (candidates.size() > max && max > 0) {
+      double[] scores = new double[candidates.size()];
+      for (int i = 0; i < scores.length; i++) {
+        scores[i] = candidates.get(i).baseScore();
+      }
+      Arrays.sort(scores);
+      double threshold = scores[scores.length - max];
+      List<Candidate> kept = new ArrayList<>(max + 16);
+      for (Candidate c : candidates) {
+        if (Double.compare(c.baseScore(), threshold) >= 0) {
+          kept.add(c);
+        }
+      }
+      kept.sort(BY_BASE_SCORE);
+      return List.copyOf(kept.subList(0, max));
+    }
+    candidates.sort(BY_BASE_SCORE);
+    return candidates.size() > max ? List.copyOf(candidates.subList(0, max)) : candidates;
+  }
+
+  /** One recall's accumulators, indexed by item index, in the order first touched. */
+  private static final class Pool {
+    final Accumulator[] byIndex;
+    final List<Accumulator> touched = new ArrayList<>();
+
+    Pool(int items) {
+      byIndex = new Accumulator[items];
+    }
+
+    Accumulator of(ItemState item) {
+      Accumulator a = byIndex[item.index];
+      if (a == null) {
+        a = new Accumulator(item);
+        byIndex[item.index] = a;
+        touched.add(a);
+      }
+      return a;
+    }
+  }
+
+  /**
+   * Sets {@code to} to 1 / (1 + rank by {@code from} among one user's candidates, ties by item id), 0 where
+   * {@code from} is 0. Sorts primitive keys (value bits, position) and breaks ties by item id only within runs of
+   * equal values.
+   */
   private static void reciprocalRank(List<Candidate> candidates, int from, int to) {
-    List<Candidate> ranked = new ArrayList<>(candidates.size());
-    for (Candidate c : candidates) {
-      c.features()[to] = 0;
-      if (c.features()[from] > 0) {
-        ranked.add(c);
+    long[] keys = new long[candidates.size()];
+    int n = 0;
+    for (int i = 0; i < candidates.size(); i++) {
+      float[] f = candidates.get(i).features();
+      f[to] = 0;
+      if (f[from] > 0) {
+        keys[n++] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(f[from])) << 32) | i;
       }
     }
-    ranked.sort(Comparator.comparingDouble((Candidate c) -> -c.features()[from]).thenComparing(Candidate::itemId));
-    for (int r = 0; r < ranked.size(); r++) {
-      ranked.get(r).features()[to] = 1f / (1 + r);
+    Arrays.sort(keys, 0, n);
+    Candidate[] ranked = new Candidate[n];
+    for (int r = 0; r < n; r++) {
+      ranked[r] = candidates.get((int) keys[r]);
+    }
+    for (int start = 0; start < n; ) {
+      int end = start + 1;
+      while (end < n && keys[end] >>> 32 == keys[start] >>> 32) {
+        end++;
+      }
+      if (end - start > 1) {
+        Arrays.sort(ranked, start, end, Comparator.comparing(Candidate::itemId));
+      }
+      start = end;
+    }
+    for (int r = 0; r < n; r++) {
+      ranked[r].features()[to] = 1f / (1 + r);
     }
   }
 
@@ -395,7 +462,7 @@ public final class RecallView {
   }
 
   private void complementChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
-                                 Map<String, Accumulator> acc) {
+                                 Pool acc) {
     for (String triggerEntity : trigger.entities) {
       EntityState from = entities.get(triggerEntity);
       int followed = 0;
@@ -414,7 +481,7 @@ public final class RecallView {
           if (exclude.contains(candidate.itemId)) {
             continue;
           }
-          Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
+          Accumulator a = acc.of(candidate);
           double path = recency * edge.weight();
           a.maxWeight = Math.max(a.maxWeight, edge.weight());
           a.maxConfidence = Math.max(a.maxConfidence, edge.confidence());
@@ -439,7 +506,7 @@ public final class RecallView {
   }
 
   private void alsoBoughtChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
-                                 Map<String, Accumulator> acc, int withoutBill) {
+                                 Pool acc, int withoutBill) {
     if (options.alsoBoughtPerItem() == 0) {
       return;
     }
@@ -448,7 +515,7 @@ public final class RecallView {
       if (exclude.contains(item.itemId)) {
         continue;
       }
-      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      Accumulator a = acc.of(item);
       double path = recency * n.cosine();
       a.cooc += path;
       a.coocMax = Math.max(a.coocMax, n.cosine());
@@ -464,7 +531,7 @@ public final class RecallView {
    * is taken out of every similarity (for training samples, whose labels would otherwise explain themselves).
    */
   private void similarCustomersChannel(ItemState trigger, double recency, Set<String> exclude,
-                                       RecallOptions options, Map<String, Accumulator> acc,
+                                       RecallOptions options, Pool acc,
                                        Set<String> withoutCustomer) {
     if (options.similarCustomersPerItem() == 0) {
       return;
@@ -480,7 +547,7 @@ public final class RecallView {
       if (cosine <= 0) {
         continue;
       }
-      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      Accumulator a = acc.of(item);
       double path = recency * cosine;
       a.knn += path;
       a.knnMax = Math.max(a.knnMax, cosine);
@@ -510,7 +577,7 @@ public final class RecallView {
    * similar to a recent item's, up to {@code similarTitlesPerItem} per trigger.
    */
   private void similarTitleChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
-                                   Map<String, Accumulator> acc) {
+                                   Pool acc) {
     if (options.similarTitlesPerItem() == 0) {
       return;
     }
@@ -522,7 +589,7 @@ public final class RecallView {
     similar.sort(Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparing(byItemId));
     for (Neighbour n : similar.subList(0, Math.min(options.similarTitlesPerItem(), similar.size()))) {
       ItemState item = itemsByIndex.get(n.item());
-      Accumulator a = acc.computeIfAbsent(item.itemId, id -> new Accumulator(item));
+      Accumulator a = acc.of(item);
       double path = recency * n.cosine();
       a.title += path;
       if (path > a.bestTitle) {
@@ -533,7 +600,7 @@ public final class RecallView {
   }
 
   private void sameEntityChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
-                                 Map<String, Accumulator> acc) {
+                                 Pool acc) {
     for (String name : trigger.entities) {
       EntityState entity = entities.get(name);
       if (entity.repeatRate <= 0) {
@@ -549,7 +616,7 @@ public final class RecallView {
         if (candidate == trigger || exclude.contains(candidate.itemId)) {
           continue;
         }
-        Accumulator a = acc.computeIfAbsent(candidate.itemId, id -> new Accumulator(candidate));
+        Accumulator a = acc.of(candidate);
         if (!trigger.itemId.equals(a.lastSameTrigger)) {
           a.lastSameTrigger = trigger.itemId;
           double path = recency * share(candidate, entity);

@@ -56,6 +56,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void benchEndpointsAreOffByDefaultAndOnlyAllowedOnLoopback() {
+    assertThat(ConfigLoader.load(null, Map.of(), null).http().benchEndpoints()).isFalse();
+    ObjectNode on = JsonNodeFactory.instance.objectNode();
+    on.putObject("http").put("benchEndpoints", true);
+    assertThat(ConfigLoader.load(null, Map.of(), on).http().benchEndpoints()).isTrue();
+    ObjectNode exposed = JsonNodeFactory.instance.objectNode();
+    exposed.putObject("http").put("benchEndpoints", true).put("host", "0.0.0.0");
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), exposed))
+        .isInstanceOf(ConfigException.class).extracting(e -> ((ConfigException) e).key())
+        .isEqualTo("http.benchEndpoints");
+  }
+
+  @Test
   void clusterConfigIsValid() {
     Path cluster = Path.of("..", "conf", "cluster.json");
     KerecConfig config = ConfigLoader.load(cluster, Map.of(), null);

@@ -10,6 +10,7 @@ import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.TrainingSet;
 import io.kerec.config.RecallOptions;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,40 @@ class RecallViewTest {
 
   private void buy(String user, String item, String basket) {
     view.addPurchase(new PurchaseFact(user + item + ts, user, item, basket, ts++, List.of()));
+  }
+
+  @Test
+  void aShortRecallIsThePrefixOfTheFullOneAndEveryRankFeatureFollowsValueThenItemId() {
+    RecallView shop = RandomShop.build(5, 3_000, 800, 40_000);
+    RecallOptions wide = new RecallOptions(20, 20, 30, 10, 200, 5, 20, 20, 500, 0);
+    Comparator<Candidate> byBase = Comparator.comparingDouble((Candidate c) -> -c.baseScore())
+        .thenComparing(Candidate::itemId);
+    boolean tiedRanks = false;
+    for (String user : List.of("u0", "u3", "u17", "u99", "u400")) {
+      List<Candidate> all = shop.recall(user, wide, 1_000_000);
+      List<Candidate> top = shop.recall(user, wide, 120);
+      assertThat(all.size()).as(user).isGreaterThan(500);
+      assertThat(all).isSortedAccordingTo(byBase);
+      assertThat(top).extracting(Candidate::itemId)
+          .containsExactlyElementsOf(all.subList(0, 120).stream().map(Candidate::itemId).toList());
+      for (int i = 0; i < top.size(); i++) {
+        assertThat(top.get(i).features()).containsExactly(all.get(i).features());
+      }
+      int[][] pairs = {{Features.COOC_SCORE, Features.COOC_RANK}, {Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK},
+          {Features.SAME_ENTITY, Features.SAME_ENTITY_RANK},
+          {Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK}};
+      for (int[] p : pairs) {
+        List<Candidate> ranked = all.stream().filter(c -> c.features()[p[0]] > 0)
+            .sorted(Comparator.comparingDouble((Candidate c) -> -c.features()[p[0]]).thenComparing(Candidate::itemId))
+            .toList();
+        for (int r = 0; r < ranked.size(); r++) {
+          assertThat(ranked.get(r).features()[p[1]]).isEqualTo(1f / (1 + r));
+          tiedRanks |= r > 0 && ranked.get(r).features()[p[0]] == ranked.get(r - 1).features()[p[0]];
+        }
+        assertThat(all.stream().filter(c -> c.features()[p[0]] <= 0)).allMatch(c -> c.features()[p[1]] == 0);
+      }
+    }
+    assertThat(tiedRanks).as("the shop has tied values, so ties by item id are exercised").isTrue();
   }
 
   @Test

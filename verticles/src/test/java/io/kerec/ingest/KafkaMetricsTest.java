@@ -48,9 +48,11 @@ class KafkaMetricsTest {
         Store first = Store.create(vertx, engine.postgres(), 1);
         KafkaRig.awaitCount(first, "items", 1, 60);
         first.close();
-        long committed = System.currentTimeMillis() + 30_000;
-        while (sample(metrics(engine.httpPort()), "kerec_kafka_lag", "topic=\"kerec.items\"") != 0.0
-            && System.currentTimeMillis() < committed) {
+        long committed = System.currentTimeMillis() + 60_000;
+        while (sample(metrics(engine.httpPort()), "kerec_kafka_lag", "topic=\"kerec.items\"") != 0.0) {
+          if (System.currentTimeMillis() > committed) {
+            throw new AssertionError("the item's offset was not committed within 60 s");
+          }
           Thread.sleep(50);
         }
         await(engine.stop());

@@ -1,0 +1,150 @@
+package io.kerec.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kerec.Engine;
+import io.kerec.bus.Addresses;
+import io.kerec.bus.Done;
+import io.kerec.bus.Event;
+import io.kerec.bus.EventBatch;
+import io.kerec.bus.EventType;
+import io.kerec.bus.Item;
+import io.kerec.bus.ItemBatch;
+import io.kerec.config.ConfigLoader;
+import io.kerec.config.KerecConfig;
+import io.kerec.dataset.Dataset;
+import io.kerec.dataset.Datasets;
+import io.kerec.dataset.Purchase;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An engine in this JVM with the benchmark endpoints on, loaded with the shared Online Retail bills before
+ * {@code -Dkerec.bench.until} (default 2011-07-01), then judged and trained once, with the judge and rank timers off
+ * so that nothing retrains while it is measured.
+ */
+final class BenchEngine implements AutoCloseable {
+  static final Path RELATIVE = Path.of("shared", "datasets", "online-retail", "transactions.csv.gz");
+  private static final DeliveryOptions LONG = new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(20));
+
+  final Vertx vertx;
+  final Engine engine;
+  final Dataset data;
+  final Map<String, Object> facts = new LinkedHashMap<>();
+
+  private BenchEngine(Vertx vertx, Engine engine, Dataset data) {
+    this.vertx = vertx;
+    this.engine = engine;
+    this.data = data;
+  }
+
+  static BenchEngine start(Path dir) throws Exception {
+    Instant until = Instant.parse(System.getProperty("kerec.bench.until", "2011-07-01T00:00:00Z"));
+    long t0 = System.nanoTime();
+    Dataset data = Datasets.read(sharedFile()).splitAt(until).train();
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("dataDir", dir.toString());
+    o.putObject("http").put("host", "127.0.0.1").put("port", 0).put("benchEndpoints", true);
+    o.putObject("judge").put("autoRun", false);
+    o.putObject("rank").put("autoTrain", false).put("device", "cpu");
+    KerecConfig config = ConfigLoader.load(null, Map.of(), o);
+    Vertx vertx = Engine.newVertx();
+    BenchEngine rig = new BenchEngine(vertx, await(Engine.start(vertx, config)), data);
+    rig.load(until, t0);
+    return rig;
+  }
+
+  private void load(Instant until, long t0) {
+    for (int i = 0; i < data.catalog().size(); i += 1_000) {
+      List<Item> batch = data.catalog().subList(i, Math.min(data.catalog().size(), i + 1_000)).stream()
+          .map(c -> new Item(c.itemId(), c.title(), c.price(), null)).toList();
+      await(vertx.eventBus().request(Addresses.ITEMS, new ItemBatch(batch), LONG));
+    }
+    List<String> ids = data.eventIds();
+    List<Purchase> ps = data.purchases();
+    for (int i = 0; i < ps.size(); i += 2_000) {
+      List<Event> batch = new ArrayList<>(2_000);
+      for (int j = i; j < Math.min(ps.size(), i + 2_000); j++) {
+        Purchase p = ps.get(j);
+        batch.add(new Event(ids.get(j), EventType.PURCHASE, p.userId(), p.itemId(), p.ts(), p.basketId()));
+      }
+      await(vertx.eventBus().request(Addresses.EVENTS, new EventBatch(batch), LONG));
+    }
+    long fed = System.nanoTime();
+    int verdicts = await(vertx.eventBus().<Done>request(Addresses.JUDGE_RUN, "run", LONG)).body().count();
+    long judged = System.nanoTime();
+    int samples = await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "train", LONG)).body().count();
+    long trained = System.nanoTime();
+    facts.put("bills_until", until.toString());
+    facts.put("items", data.catalog().size());
+    facts.put("purchases", ps.size());
+    facts.put("users", data.userCount());
+    facts.put("feed_s", round1((fed - t0) / 1e9));
+    facts.put("judge_verdicts", verdicts);
+    facts.put("judge_s", round1((judged - fed) / 1e9));
+    facts.put("train_samples", samples);
+    facts.put("train_s", round1((trained - judged) / 1e9));
+    System.out.println("bench engine: " + facts);
+  }
+
+  int port() {
+    return engine.httpPort();
+  }
+
+  /** Every user with a purchase in the loaded bills, in order of first purchase. */
+  List<String> users() {
+    LinkedHashSet<String> users = new LinkedHashSet<>();
+    data.purchases().forEach(p -> users.add(p.userId()));
+    return new ArrayList<>(users);
+  }
+
+  /** Items of the catalog that were sold in the loaded bills. */
+  List<String> soldItems() {
+    LinkedHashSet<String> items = new LinkedHashSet<>();
+    data.purchases().forEach(p -> items.add(p.itemId()));
+    return new ArrayList<>(items);
+  }
+
+  /** The shared file, looked for in the working directory and each of its parents; the bench fails without it. */
+  static Path sharedFile() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path f = d.resolve(RELATIVE);
+      if (Files.isRegularFile(f)) {
+        return f;
+      }
+    }
+    throw new AssertionError("the bench needs the shared Online Retail file " + RELATIVE + " in "
+        + Path.of("").toAbsolutePath() + " or a parent directory");
+  }
+
+  static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static double round1(double x) {
+    return Math.round(x * 10) / 10.0;
+  }
+
+  @Override
+  public void close() {
+    try {
+      await(engine.stop());
+    } finally {
+      await(vertx.close());
+    }
+  }
+}
