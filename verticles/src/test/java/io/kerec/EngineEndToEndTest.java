@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kerec.config.KerecConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -173,9 +173,9 @@ class EngineEndToEndTest {
     assertThat(complementNames(stand)).doesNotContain("saucer");
 
     List<JsonObject> frames = new CopyOnWriteArrayList<>();
-    WebSocket socket = await(vertx.createWebSocketClient().connect(engine.httpPort(), "127.0.0.1",
-        "/v1/live?userId=alice"));
+    ClientWebSocket socket = vertx.createWebSocketClient().webSocket();
     socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    await(socket.connect(engine.httpPort(), "127.0.0.1", "/v1/live?userId=alice"));
     waitFor(() -> frames.size() >= 1, 5_000);
     assertThat(frames.get(0).getString("type")).isEqualTo("recommendations");
     assertThat(frames.get(0).getBoolean("fallback")).isTrue();
