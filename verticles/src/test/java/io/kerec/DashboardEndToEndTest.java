@@ -69,8 +69,8 @@ class DashboardEndToEndTest {
     KerecConfig config = TestEngines.config(data);
     engine = TestEngines.start(vertx, config);
     http = WebClient.create(vertx);
-    assertThat(post("/v1/items", new JsonArray(items()).encode()).statusCode()).isEqualTo(202);
-    assertThat(post("/v1/events", bills().encode()).statusCode()).isEqualTo(202);
+    assertThat(post("/v1/items", new JsonArray(TeaShop.items()).encode()).statusCode()).isEqualTo(202);
+    assertThat(post("/v1/events", TeaShop.bills().encode()).statusCode()).isEqualTo(202);
     waitUntil("teacup → saucer judged", 30_000, () -> get("/v1/entities/teacup/complements").bodyAsJsonObject()
         .getJsonArray("complements").stream().anyMatch(c -> "saucer".equals(((JsonObject) c).getString("entity"))));
 
@@ -124,7 +124,7 @@ class DashboardEndToEndTest {
     screenshot("dashboard-1-before-purchase");
 
     long posted = System.nanoTime();
-    HttpResponse<Buffer> purchase = post("/v1/events", new JsonArray().add(purchase("alice-1", "alice", "T1",
+    HttpResponse<Buffer> purchase = post("/v1/events", new JsonArray().add(TeaShop.purchase("alice-1", "alice", "T1",
         "alice-b1", Instant.parse("2011-02-01T09:00:00Z"))).encode());
     assertThat(purchase.statusCode()).isEqualTo(202);
 
@@ -188,7 +188,7 @@ class DashboardEndToEndTest {
         .getJsonObject("details");
     assertThat(fact("ingest", "items")).isEqualTo(String.valueOf(graph.getLong("items")));
     assertThat(fact("ingest", "purchases")).isEqualTo(String.valueOf(graph.getLong("purchases")));
-    assertThat(fact("ingest", "accepted since start")).isEqualTo(items().size() + " items, " + (bills().size() + 1)
+    assertThat(fact("ingest", "accepted since start")).isEqualTo(TeaShop.items().size() + " items, " + (TeaShop.bills().size() + 1)
         + " events");
     screenshot("dashboard-4-status");
   }
@@ -249,52 +249,5 @@ class DashboardEndToEndTest {
       }
       Thread.sleep(100);
     }
-  }
-
-  private static List<JsonObject> items() {
-    return List.of(
-        item("T1", "ROSES REGENCY TEACUP", 2.95), item("T2", "GREEN REGENCY TEACUP", 2.95),
-        item("T3", "PINK REGENCY TEACUP", 2.95),
-        item("S1", "ROSES REGENCY SAUCER", 1.25), item("S2", "GREEN REGENCY SAUCER", 1.25),
-        item("S3", "PINK VINTAGE SAUCER", 1.45),
-        item("C1", "REGENCY CAKESTAND 3 TIER", 12.75), item("C2", "SWEETHEART CAKESTAND 3 TIER", 9.95),
-        item("K1", "PACK OF 72 RETROSPOT CAKE CASES", 0.55), item("K2", "PACK OF 60 PINK PAISLEY CAKE CASES", 0.55),
-        item("H1", "WHITE HANGING HEART T-LIGHT HOLDER", 2.55),
-        item("H2", "GLASS STAR FROSTED T-LIGHT HOLDER", 4.25), item("B1", "JUMBO BAG RED RETROSPOT", 1.95));
-  }
-
-  private static JsonObject item(String id, String title, double price) {
-    return new JsonObject().put("id", id).put("title", title).put("price", price);
-  }
-
-  private static JsonObject purchase(String id, String user, String item, String basket, Instant ts) {
-    return new JsonObject().put("id", id).put("type", "purchase").put("userId", user).put("itemId", item)
-        .put("basketId", basket).put("ts", ts.toString());
-  }
-
-  /** The bills of {@link EngineEndToEndTest}: teacups with saucers, cake stands with cake cases, the bag with all. */
-  private static JsonArray bills() {
-    JsonArray events = new JsonArray();
-    Instant ts = Instant.parse("2011-01-03T10:00:00Z");
-    String[] teacups = {"T1", "T2", "T3"};
-    String[] saucers = {"S1", "S2"};
-    String[] stands = {"C1", "C2"};
-    String[] cases = {"K1", "K2"};
-    int n = 0;
-    for (int i = 0; i < 10; i++) {
-      events.add(purchase("e" + n++, "u" + i, teacups[i % 3], "tea-" + i, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, "u" + i, saucers[i % 2], "tea-" + i, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, "u" + i, "B1", "tea-" + i, ts.plusSeconds(60L * n)));
-    }
-    for (int i = 0; i < 10; i++) {
-      events.add(purchase("e" + n++, "v" + i, stands[i % 2], "cake-" + i, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, "v" + i, cases[i % 2], "cake-" + i, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, "v" + i, "B1", "cake-" + i, ts.plusSeconds(60L * n)));
-    }
-    for (int i = 0; i < 15; i++) {
-      events.add(purchase("e" + n++, "w" + i, i % 2 == 0 ? "H1" : "H2", "light-" + i, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, "w" + i, "B1", "light-" + i, ts.plusSeconds(60L * n)));
-    }
-    return events;
   }
 }

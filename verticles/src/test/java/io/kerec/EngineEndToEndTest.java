@@ -60,56 +60,7 @@ class EngineEndToEndTest {
     await(vertx.close());
   }
 
-  private static final List<JsonObject> ITEMS = List.of(
-      item("T1", "ROSES REGENCY TEACUP", 2.95), item("T2", "GREEN REGENCY TEACUP", 2.95),
-      item("T3", "PINK REGENCY TEACUP", 2.95),
-      item("S1", "ROSES REGENCY SAUCER", 1.25), item("S2", "GREEN REGENCY SAUCER", 1.25),
-      item("S3", "PINK VINTAGE SAUCER", 1.45),
-      item("C1", "REGENCY CAKESTAND 3 TIER", 12.75), item("C2", "SWEETHEART CAKESTAND 3 TIER", 9.95),
-      item("K1", "PACK OF 72 RETROSPOT CAKE CASES", 0.55), item("K2", "PACK OF 60 PINK PAISLEY CAKE CASES", 0.55),
-      item("H1", "WHITE HANGING HEART T-LIGHT HOLDER", 2.55), item("H2", "GLASS STAR FROSTED T-LIGHT HOLDER", 4.25),
-      item("B1", "JUMBO BAG RED RETROSPOT", 1.95));
-
-  private static JsonObject item(String id, String title, double price) {
-    return new JsonObject().put("id", id).put("title", title).put("price", price);
-  }
-
-  private static JsonObject purchase(String id, String user, String item, String basket, Instant ts) {
-    return new JsonObject().put("id", id).put("type", "purchase").put("userId", user).put("itemId", item)
-        .put("basketId", basket).put("ts", ts.toString());
-  }
-
-  /** Bills with a planted structure: teacups go with saucers, cake stands with cake cases, the bag with all. */
-  private static JsonArray backgroundBills() {
-    JsonArray events = new JsonArray();
-    Instant ts = Instant.parse("2011-01-03T10:00:00Z");
-    String[] teacups = {"T1", "T2", "T3"};
-    String[] saucers = {"S1", "S2"};
-    String[] stands = {"C1", "C2"};
-    String[] cases = {"K1", "K2"};
-    int n = 0;
-    for (int i = 0; i < 10; i++) {
-      String basket = "tea-" + i;
-      String user = "u" + i;
-      events.add(purchase("e" + n++, user, teacups[i % 3], basket, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, user, saucers[i % 2], basket, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, user, "B1", basket, ts.plusSeconds(60L * n)));
-    }
-    for (int i = 0; i < 10; i++) {
-      String basket = "cake-" + i;
-      String user = "v" + i;
-      events.add(purchase("e" + n++, user, stands[i % 2], basket, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, user, cases[i % 2], basket, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, user, "B1", basket, ts.plusSeconds(60L * n)));
-    }
-    for (int i = 0; i < 15; i++) {
-      String basket = "light-" + i;
-      String user = "w" + i;
-      events.add(purchase("e" + n++, user, i % 2 == 0 ? "H1" : "H2", basket, ts.plusSeconds(60L * n)));
-      events.add(purchase("e" + n++, user, "B1", basket, ts.plusSeconds(60L * n)));
-    }
-    return events;
-  }
+  private static final List<JsonObject> ITEMS = TeaShop.items();
 
   private HttpResponse<Buffer> post(String path, String body) {
     return await(http.post(engine.httpPort(), "127.0.0.1", path).putHeader("content-type", "application/json")
@@ -163,7 +114,7 @@ class EngineEndToEndTest {
     assertThat(get("/v1/items/S3").bodyAsJsonObject().getJsonArray("entities").getList()).contains("saucer");
     assertThat(get("/v1/items/T1").bodyAsJsonObject().getJsonArray("entities").getList()).contains("teacup");
 
-    HttpResponse<Buffer> bills = post("/v1/events", backgroundBills().encode());
+    HttpResponse<Buffer> bills = post("/v1/events", TeaShop.bills().encode());
     assertThat(bills.statusCode()).isEqualTo(202);
 
     JsonObject teacup = poll("/v1/entities/teacup/complements", b -> complementNames(b).contains("saucer"), 30_000);
@@ -181,7 +132,7 @@ class EngineEndToEndTest {
     assertThat(frames.get(0).getBoolean("fallback")).isTrue();
 
     long posted = System.currentTimeMillis();
-    assertThat(post("/v1/events", new JsonArray().add(purchase("alice-1", "alice", "T1", "alice-b1",
+    assertThat(post("/v1/events", new JsonArray().add(TeaShop.purchase("alice-1", "alice", "T1", "alice-b1",
         Instant.parse("2011-02-01T09:00:00Z"))).encode()).statusCode()).isEqualTo(202);
 
     JsonObject recs = poll("/v1/users/alice/recommendations?k=5",
@@ -239,7 +190,7 @@ class EngineEndToEndTest {
 
     assertThat(counts()).isEqualTo(before);
     assertThat(get("/v1/items/T1").bodyAsJsonObject().getString("title")).isEqualTo("ROSES REGENCY TEACUP");
-    HttpResponse<Buffer> duplicate = post("/v1/events", new JsonArray().add(purchase("alice-1", "alice", "T1",
+    HttpResponse<Buffer> duplicate = post("/v1/events", new JsonArray().add(TeaShop.purchase("alice-1", "alice", "T1",
         "alice-b1", Instant.parse("2011-02-01T09:00:00Z"))).encode());
     assertThat(duplicate.bodyAsJsonObject().getInteger("duplicates")).isEqualTo(1);
     assertThat(counts()).isEqualTo(before);
