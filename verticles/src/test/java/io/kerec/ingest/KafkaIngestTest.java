@@ -1,5 +1,8 @@
 package io.kerec.ingest;
 
+import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.ingest.KafkaRig.awaitCount;
+import static io.kerec.ingest.KafkaRig.awaitDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -10,7 +13,6 @@ import io.kerec.config.KerecConfig;
 import io.kerec.store.DeadLetterQuery;
 import io.kerec.store.Store;
 import io.kerec.store.StoredDeadLetter;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -148,37 +149,4 @@ class KafkaIngestTest {
     return ConfigLoader.load(null, Map.of(), o);
   }
 
-  private static void awaitCount(Store store, String what, long expected, int seconds) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    long last = -1;
-    while (System.currentTimeMillis() < deadline) {
-      last = await(store.counts()).get(what);
-      if (last >= expected) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(what + ": " + last + " of " + expected + " after " + seconds + " s");
-  }
-
-  private static void awaitDeadLetters(Store store, long expected, int seconds) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    long last = -1;
-    while (System.currentTimeMillis() < deadline) {
-      last = await(store.deadLetterCounts()).getOrDefault("kafka", 0L);
-      if (last >= expected) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("dead letters: " + last + " of " + expected);
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -71,6 +71,20 @@ public final class KafkaRig {
     throw new AssertionError(what + ": " + last + " of " + expected + " after " + seconds + " s");
   }
 
+  /** Waits until at least {@code expected} Kafka records are in the dead-letter table. */
+  public static void awaitDeadLetters(Store store, long expected, int seconds) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    long last = -1;
+    while (System.currentTimeMillis() < deadline) {
+      last = await(store.deadLetterCounts()).getOrDefault("kafka", 0L);
+      if (last >= expected) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("dead letters: " + last + " of " + expected);
+  }
+
   /** The engine's Prometheus text. */
   public static String metrics(int port) throws IOException, InterruptedException {
     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))

@@ -1,6 +1,7 @@
 package io.kerec.ingest;
 
 import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.ingest.KafkaRig.awaitDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -186,16 +187,4 @@ class KafkaVerdictsTest {
     }
   }
 
-  private static void awaitDeadLetters(Store store, long expected, int seconds) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    long last = -1;
-    while (System.currentTimeMillis() < deadline) {
-      last = await(store.deadLetterCounts()).getOrDefault("kafka", 0L);
-      if (last >= expected) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("dead letters: " + last + " of " + expected);
-  }
 }
