@@ -14,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -34,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -55,11 +55,8 @@ public final class DeadLettersCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--conf", description = "Engine configuration (default: the bundled embedded one).")
-    Path conf;
-
-    @Option(names = "--data", description = "Data directory (overrides the configuration).")
-    Path data;
+    @Mixin
+    EngineConfigOptions engine;
 
     @Option(names = "--topic", description = "Only records read from this topic.")
     String topic;
@@ -87,7 +84,7 @@ public final class DeadLettersCommand {
       DeadLetterQuery query = query(from);
       KerecConfig config;
       try {
-        config = JudgeCommand.config(conf, data);
+        config = engine.load();
       } catch (ConfigException e) {
         err.println("kerec deadletters " + name() + ": bad configuration: " + e.getMessage());
         return 2;

@@ -2,10 +2,7 @@ package io.kerec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.config.ConfigException;
-import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
 import io.kerec.dataset.CatalogItem;
 import io.kerec.dataset.Dataset;
@@ -39,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -52,14 +50,6 @@ import picocli.CommandLine.Model.CommandSpec;
     subcommands = {JudgeCommand.Plan.class, JudgeCommand.Export.class, JudgeCommand.Import.class})
 public final class JudgeCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  static KerecConfig config(Path conf, Path data) {
-    ObjectNode overrides = JsonNodeFactory.instance.objectNode();
-    if (data != null) {
-      overrides.put("dataDir", data.toString());
-    }
-    return ConfigLoader.load(conf, System.getenv(), overrides);
-  }
 
   /** {@code kerec judge plan}: pairs, fraction of n² and tokens for a bills file's entities. */
   @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -83,7 +73,7 @@ public final class JudgeCommand {
     public Integer call() throws Exception {
       KerecConfig config;
       try {
-        config = config(conf, null);
+        config = EngineConfigOptions.load(conf, null);
       } catch (ConfigException e) {
         spec.commandLine().getErr().println("kerec judge plan: bad configuration: " + e.getMessage());
         return 2;
@@ -166,11 +156,8 @@ public final class JudgeCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--conf", description = "Engine configuration (default: the bundled embedded one).")
-    Path conf;
-
-    @Option(names = "--data", description = "Data directory (overrides the configuration).")
-    Path data;
+    @Mixin
+    EngineConfigOptions engine;
 
     abstract String name();
 
@@ -181,7 +168,7 @@ public final class JudgeCommand {
       PrintWriter err = spec.commandLine().getErr();
       KerecConfig config;
       try {
-        config = config(conf, data);
+        config = engine.load();
       } catch (ConfigException e) {
         err.println("kerec judge " + name() + ": bad configuration: " + e.getMessage());
         return 2;
