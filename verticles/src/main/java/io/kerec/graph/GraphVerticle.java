@@ -209,7 +209,7 @@ public final class GraphVerticle extends VerticleBase {
     bus.<ItemRequest>consumer(Addresses.GRAPH_ITEM, msg -> view.item(msg.body().itemId()).ifPresentOrElse(
         msg::reply, () -> msg.fail(404, "unknown item " + msg.body().itemId())));
     bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> buildInSteps(msg,
-        view.trainingSetBuilder(config.recall(), msg.body().maxUsers(), msg.body().seed(),
+        view.trainingSetBuilder(config.recall(), msg.body().maxUsers(), msg.body().seed(), msg.body().identities(),
             config.rank().trainingCandidates())));
     bus.consumer(Addresses.HEALTH_PREFIX + "graph", msg -> {
       Map<String, Object> details = new HashMap<>(view.counts());

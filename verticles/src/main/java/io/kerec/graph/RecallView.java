@@ -791,18 +791,21 @@ public final class RecallView {
    * recall from the purchases before their last bill (co-purchases counted without that bill) and label each
    * candidate 1 if the last bill holds it. Never-sold candidates are left out: they cannot be labelled (the ranker
    * does not order them; see the recommender's fresh slots). Users are sampled deterministically from {@code seed}.
+   * The set carries each row's identities and the entity views.
    */
   public TrainingSet trainingSet(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
-    TrainingSetBuilder builder = trainingSetBuilder(options, maxUsers, seed, maxCandidates);
+    TrainingSetBuilder builder = trainingSetBuilder(options, maxUsers, seed, true, maxCandidates);
     builder.step(Integer.MAX_VALUE);
     return builder.build();
   }
 
   /**
    * The same samples as {@link #trainingSet}, built a few users at a time, so that the owner of the view can
-   * interleave the work with serving recall instead of blocking for the whole set.
+   * interleave the work with serving recall instead of blocking for the whole set; the identities and entity views
+   * only when {@code identities} asks for them.
    */
-  public TrainingSetBuilder trainingSetBuilder(RecallOptions options, int maxUsers, long seed, int maxCandidates) {
+  public TrainingSetBuilder trainingSetBuilder(RecallOptions options, int maxUsers, long seed, boolean identities,
+                                               int maxCandidates) {
     List<String> eligible = new ArrayList<>();
     for (Map.Entry<String, UserState> e : users.entrySet()) {
       List<Line> lines = e.getValue().lines;
@@ -812,7 +815,8 @@ public final class RecallView {
     }
     Collections.sort(eligible);
     Collections.shuffle(eligible, new Random(seed));
-    return new TrainingSetBuilder(eligible.subList(0, Math.min(maxUsers, eligible.size())), options, maxCandidates);
+    return new TrainingSetBuilder(eligible.subList(0, Math.min(maxUsers, eligible.size())), options, identities,
+        maxCandidates);
   }
 
   /** Builds a {@link TrainingSet} in steps; see {@link #trainingSetBuilder}. */
@@ -820,6 +824,7 @@ public final class RecallView {
     private final List<String> sampled;
     private final RecallOptions options;
     private final int maxCandidates;
+    private final boolean identities;
     private final List<float[]> features = new ArrayList<>();
     private final List<Float> labels = new ArrayList<>();
     private final List<Integer> groups = new ArrayList<>();
@@ -827,9 +832,10 @@ public final class RecallView {
     private int next;
     private int group;
 
-    private TrainingSetBuilder(List<String> sampled, RecallOptions options, int maxCandidates) {
+    private TrainingSetBuilder(List<String> sampled, RecallOptions options, boolean identities, int maxCandidates) {
       this.sampled = sampled;
       this.options = options;
+      this.identities = identities;
       this.maxCandidates = maxCandidates;
     }
 
@@ -848,8 +854,9 @@ public final class RecallView {
         y[i] = labels.get(i);
       }
       return new TrainingSet(features.toArray(float[][]::new), y,
-          groups.stream().mapToInt(Integer::intValue).toArray(), ids.toArray(CandidateIds[]::new),
-          entityViews(VIEW_LINKS_PER_ENTITY));
+          groups.stream().mapToInt(Integer::intValue).toArray(),
+          identities ? ids.toArray(CandidateIds[]::new) : null,
+          identities ? entityViews(VIEW_LINKS_PER_ENTITY) : null);
     }
 
     private void addUser(String userId) {
@@ -888,7 +895,9 @@ public final class RecallView {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);
         groups.add(group);
-        ids.add(CandidateIds.of(c));
+        if (identities) {
+          ids.add(CandidateIds.of(c));
+        }
       }
       group++;
     }

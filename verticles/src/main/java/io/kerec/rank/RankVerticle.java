@@ -211,7 +211,8 @@ public final class RankVerticle extends VerticleBase {
     trainingNow = true;
     purchasesSinceTraining = 0;
     return vertx.eventBus().<TrainingSet>request(Addresses.GRAPH_TRAINING_SET,
-            new TrainingSetRequest(options.trainingUsers(), 42L), new DeliveryOptions().setSendTimeout(300_000).setLocalOnly(true))
+            new TrainingSetRequest(options.trainingUsers(), 42L, options.idEmbedding() > 0),
+            new DeliveryOptions().setSendTimeout(300_000).setLocalOnly(true))
         .compose(msg -> {
           TrainingSet set = msg.body();
           int positives = countPositives(set.labels());
