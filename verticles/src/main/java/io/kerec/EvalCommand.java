@@ -76,6 +76,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "replay: judge and retrain every this many test days. Default: ${DEFAULT-VALUE}.")
   int retrainDays;
 
+  @Option(names = "--arms", split = ",", defaultValue = "feedback,no-feedback",
+      description = "replay: which arms to run (feedback, no-feedback or both). Default: ${DEFAULT-VALUE}.")
+  List<String> arms;
+
   @Option(names = "--out", defaultValue = "out/eval", description = "Report folder. Default: ${DEFAULT-VALUE}.")
   Path out;
 
@@ -128,9 +132,14 @@ public final class EvalCommand implements Callable<Integer> {
         System.err.println("kerec eval: --retrain-days must be at least 1");
         return 2;
       }
+      if (arms.isEmpty() || !List.of(ReplayEvaluation.FEEDBACK, ReplayEvaluation.NO_FEEDBACK).containsAll(arms)) {
+        System.err.println("kerec eval: --arms takes feedback, no-feedback or both");
+        return 2;
+      }
       Path work = this.work != null ? this.work : Files.createTempDirectory("kerec-replay");
       try {
-        List<Path> written = new ReplayEvaluation(dir -> EngineUnderTest.config(conf, dir), ks.get(0), retrainDays)
+        List<Path> written = new ReplayEvaluation(dir -> EngineUnderTest.config(conf, dir), ks.get(0), retrainDays,
+            arms)
             .run(split, catalog, work, out);
         System.out.println(Files.readString(out.resolve("replay.md")));
         written.forEach(p -> System.err.println("kerec eval: wrote " + p));

@@ -128,6 +128,26 @@ class EvalEndToEndTest {
     assertThat(hr).isBetween(0.0, 1.0);
   }
 
+  @Test
+  void theFeedbackArmIsReproducibleBecauseEdgeWeightsMoveAtFixedPointsOfEachDay() throws Exception {
+    Dataset.Split split = plantedShop(13);
+    List<io.vertx.core.json.JsonObject> runs = new ArrayList<>();
+    for (String run : List.of("first", "second")) {
+      java.nio.file.Path out = work.resolve("replay-" + run);
+      new io.kerec.eval.ReplayEvaluation(dir -> EngineUnderTest.config(dir), 10, 3,
+          List.of(io.kerec.eval.ReplayEvaluation.FEEDBACK))
+          .run(split, split.train().catalog(), work.resolve("replay-engine-" + run), out);
+      runs.add(new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(out.resolve("replay.json"))));
+    }
+    io.vertx.core.json.JsonObject first = runs.get(0);
+    assertThat(first.getJsonObject("days").fieldNames()).containsExactly("feedback");
+    assertThat(first.getJsonObject("facts").getJsonObject("feedback_graph").getLong("feedbackFlushes"))
+        .as("weights moved by the replay's own flushes, the engine's timer being off").isPositive();
+    assertThat(runs.get(1).getJsonObject("days")).isEqualTo(first.getJsonObject("days"));
+    assertThat(runs.get(1).getJsonObject("facts").getJsonObject("feedback_graph"))
+        .isEqualTo(first.getJsonObject("facts").getJsonObject("feedback_graph"));
+  }
+
   private static Map<String, MethodMetrics> byMethod(List<MethodMetrics> metrics) {
     return metrics.stream().collect(Collectors.toMap(MethodMetrics::method, Function.identity()));
   }

@@ -34,6 +34,11 @@ public final class Addresses {
   public static final String GRAPH_ITEM = "kerec.graph.item";
   /** Graph, request/reply: {@link PopularRequest} → {@link RecallResult} with popularity candidates. */
   public static final String GRAPH_POPULAR = "kerec.graph.popular";
+  /**
+   * Graph, request/reply: any body → {@link Done} (edges moved); moves the weights of the edges that got feedback
+   * now, as the {@code feedback.flushMs} timer otherwise does, and replies once recall sees them.
+   */
+  public static final String GRAPH_FEEDBACK_FLUSH = "kerec.graph.feedback-flush";
   /** Graph, request/reply: {@link TrainingSetRequest} → {@link TrainingSet}. */
   public static final String GRAPH_TRAINING_SET = "kerec.graph.training-set";
 

@@ -38,8 +38,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A real Kerec engine run in-process on a throw-away data directory for an offline evaluation: fed through its
- * own event-bus contracts, judged and trained on request (never by timers, so the same inputs give the same
- * numbers), and asked for recommendations one user at a time.
+ * own event-bus contracts, judged, trained and its feedback flushed on request (never by timers, so the same inputs
+ * give the same numbers), and asked for recommendations one user at a time.
  */
 public final class EngineUnderTest implements AutoCloseable {
   private static final DeliveryOptions LONG = new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(30));
@@ -70,6 +70,7 @@ public final class EngineUnderTest implements AutoCloseable {
     o.putObject("http").put("host", "127.0.0.1").put("port", 0);
     o.putObject("judge").put("autoRun", false);
     o.putObject("rank").put("autoTrain", false);
+    o.putObject("feedback").put("flushMs", 3_600_000);
     return ConfigLoader.load(confFile, Map.of(), o);
   }
 
@@ -138,6 +139,11 @@ public final class EngineUnderTest implements AutoCloseable {
       await(vertx.eventBus().request(Addresses.EVENTS,
           new EventBatch(events.subList(i, Math.min(events.size(), i + EVENTS_PER_BATCH))), LONG));
     }
+  }
+
+  /** Moves the weights of the edges that got feedback now (the engine's timer for it is off); returns how many. */
+  public int flushFeedback() {
+    return await(vertx.eventBus().<Done>request(Addresses.GRAPH_FEEDBACK_FLUSH, "flush", LONG)).body().count();
   }
 
   /** Graph-only recommendations: recall ordered by its base score, no learned model, popular items to fill. */

@@ -40,9 +40,15 @@ import org.knowm.xchart.XYChartBuilder;
  * retrain every {@code retrainDays} days, so the only difference between them is the feedback.
  */
 public final class ReplayEvaluation {
+  /** The arm that sends exposures and clicks back. */
+  public static final String FEEDBACK = "feedback";
+  /** The arm that sends nothing back. */
+  public static final String NO_FEEDBACK = "no-feedback";
+
   private final Function<Path, KerecConfig> config;
   private final int k;
   private final int retrainDays;
+  private final List<String> armNames;
 
   /** One day of one arm. */
   public record Day(LocalDate date, int users, int hits, int exposures, int attributed) {
@@ -57,9 +63,20 @@ public final class ReplayEvaluation {
    * @param retrainDays judge and retrain every this many days
    */
   public ReplayEvaluation(Function<Path, KerecConfig> config, int k, int retrainDays) {
+    this(config, k, retrainDays, List.of(FEEDBACK, NO_FEEDBACK));
+  }
+
+  /**
+   * @param arms which arms to replay, in order: {@link #FEEDBACK}, {@link #NO_FEEDBACK} or both
+   */
+  public ReplayEvaluation(Function<Path, KerecConfig> config, int k, int retrainDays, List<String> arms) {
+    if (arms.isEmpty() || !List.of(FEEDBACK, NO_FEEDBACK).containsAll(arms)) {
+      throw new IllegalArgumentException("arms must be feedback and/or no-feedback: " + arms);
+    }
     this.config = config;
     this.k = k;
     this.retrainDays = retrainDays;
+    this.armNames = List.copyOf(new java.util.LinkedHashSet<>(arms));
   }
 
   /**
@@ -74,8 +91,8 @@ public final class ReplayEvaluation {
   public List<Path> run(Dataset.Split split, List<CatalogItem> catalog, Path work, Path out) throws IOException {
     Map<String, List<Day>> arms = new LinkedHashMap<>();
     Map<String, Object> facts = new LinkedHashMap<>();
-    for (boolean feedback : new boolean[] {true, false}) {
-      String arm = feedback ? "feedback" : "no-feedback";
+    for (String arm : armNames) {
+      boolean feedback = arm.equals(FEEDBACK);
       long started = System.nanoTime();
       arms.put(arm, replay(split, catalog, work.resolve(arm), feedback, facts, arm));
       facts.put(arm + "_seconds", (System.nanoTime() - started) / 1e9);
@@ -153,6 +170,7 @@ public final class ReplayEvaluation {
         }
         if (!events.isEmpty()) {
           engine.send(events);
+          engine.flushFeedback();
         }
         engine.feed(e.getValue(), n -> { });
         days.add(new Day(e.getKey(), bought.size(), hits, exposures, attributed));

@@ -110,7 +110,7 @@ public final class GraphVerticle extends VerticleBase {
         })
         .compose(feedback -> {
           feedback.forEach(f -> ledger.add((String) f[0], (String) f[1], (Long) f[2], (Long) f[3]));
-          return flushFeedback();
+          return flushFeedback().<Void>mapEmpty();
         })
         .compose(v -> store.forEachPurchase(page -> page.forEach(view::addPurchase)))
         .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
@@ -126,10 +126,10 @@ public final class GraphVerticle extends VerticleBase {
    * Moves the weights of the edges that got feedback: in the recall view at once, in the graph store (with the
    * new counts) on the graph worker.
    */
-  private Future<Void> flushFeedback() {
+  private Future<Integer> flushFeedback() {
     java.util.Set<EdgeFeedbackLedger.Key> keys = ledger.drainDirty();
     if (keys.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     List<EdgeFeedback> updates = new ArrayList<>();
     for (EdgeFeedbackLedger.Key key : keys) {
@@ -151,19 +151,20 @@ public final class GraphVerticle extends VerticleBase {
       updates.add(new EdgeFeedback(key.from(), key.to(), exposures, clicks, weight));
     }
     if (updates.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(0);
     }
     feedbackFlushes++;
     return graphWorker.executeBlocking(() -> graph.applyFeedback(updates))
         .onFailure(e -> LOG.warn("edge feedback not written to the graph store (recall has it): {}", e.getMessage()))
         .otherwiseEmpty()
-        .mapEmpty();
+        .map(updates.size());
   }
 
   private void register() {
     EventBus bus = vertx.eventBus();
     bus.<FeedbackApplied>consumer(Addresses.FEEDBACK_APPLIED, msg -> msg.body().feedback().forEach(ledger::add));
     vertx.setPeriodic(config.feedback().flushMs(), id -> flushFeedback());
+    bus.consumer(Addresses.GRAPH_FEEDBACK_FLUSH, msg -> flushFeedback().onSuccess(n -> msg.reply(new Done(n))));
     bus.<ItemsIndexed>consumer(Addresses.GRAPH_ITEMS, msg -> {
       List<ItemEntities> items = msg.body().items();
       graphWorker.executeBlocking(() -> {
