@@ -2,6 +2,7 @@ package io.kerec.api;
 
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
+import io.kerec.bus.CandidateIds;
 import io.kerec.bus.PopularRequest;
 import io.kerec.bus.RecallRequest;
 import io.kerec.bus.RecallResult;
@@ -10,6 +11,7 @@ import io.kerec.bus.Recommendation;
 import io.kerec.bus.Recommendations;
 import io.kerec.bus.ScoreRequest;
 import io.kerec.bus.Scores;
+import io.kerec.bus.Served;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class Recommender {
   private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
   private static final DeliveryOptions FAST = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final Vertx vertx;
   private final int maxCandidates;
@@ -54,7 +57,10 @@ public final class Recommender {
                 .map(items -> new Recommendations(request.userId(), items, true));
           }
           return rank(recall.candidates()).compose(ranked -> {
-            List<Recommendation> top = withFreshSlots(ranked, request.k());
+            List<Ranked> shown = withFreshSlots(ranked, request.k());
+            logServed(request.userId(), shown);
+            List<Recommendation> top = new ArrayList<>(shown.size());
+            shown.forEach(r -> top.add(r.recommendation()));
             if (top.size() >= request.k()) {
               return Future.succeededFuture(new Recommendations(request.userId(), top, false));
             }
@@ -73,18 +79,35 @@ public final class Recommender {
    * last places. The ranker learns from purchases, which never-sold items have none of, so new items compete only
    * among themselves, by the strength of the graph evidence that recalled them (their base score).
    */
-  private List<Recommendation> withFreshSlots(List<Ranked> ranked, int k) {
+  private List<Ranked> withFreshSlots(List<Ranked> ranked, int k) {
     List<Ranked> fresh = ranked.stream().filter(Ranked::fresh)
         .sorted(Comparator.comparingDouble((Ranked r) -> -r.baseScore()).thenComparing(r -> r.recommendation().itemId()))
         .limit(Math.min(freshSlots, k))
         .toList();
-    List<Recommendation> out = new ArrayList<>(k);
-    ranked.stream().filter(r -> !r.fresh()).limit(k - fresh.size()).forEach(r -> out.add(r.recommendation()));
-    fresh.forEach(r -> out.add(r.recommendation()));
+    List<Ranked> out = new ArrayList<>(k);
+    ranked.stream().filter(r -> !r.fresh()).limit(k - fresh.size()).forEach(out::add);
+    out.addAll(fresh);
     return out;
   }
 
-  private record Ranked(Recommendation recommendation, boolean fresh, double baseScore) {
+  /** Tells rank what was shown, with the features it was ranked by, so its exposures and clicks can be learnt from. */
+  private void logServed(String userId, List<Ranked> shown) {
+    if (shown.isEmpty()) {
+      return;
+    }
+    vertx.eventBus().publish(Addresses.RANK_SERVED, new Served(userId, shown.stream()
+        .map(r -> new Served.ServedItem(r.candidate().itemId(), r.candidate().features(), CandidateIds.of(r.candidate())))
+        .toList()), LOCAL);
+  }
+
+  private record Ranked(Recommendation recommendation, Candidate candidate) {
+    boolean fresh() {
+      return candidate.fresh();
+    }
+
+    double baseScore() {
+      return candidate.baseScore();
+    }
   }
 
   private Future<List<Ranked>> rank(List<Candidate> candidates) {
@@ -101,8 +124,7 @@ public final class Recommender {
           List<Ranked> out = new ArrayList<>(candidates.size());
           for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
-            out.add(new Ranked(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()),
-                c.fresh(), c.baseScore()));
+            out.add(new Ranked(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()), c));
           }
           out.sort(Comparator.comparingDouble((Ranked r) -> -r.recommendation().score())
               .thenComparing(r -> r.recommendation().itemId()));

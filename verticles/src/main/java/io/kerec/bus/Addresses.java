@@ -55,6 +55,12 @@ public final class Addresses {
   /** Rank, request/reply: any body → {@link Done} (training samples); trains and swaps in a new model now. */
   public static final String RANK_TRAIN = "kerec.rank.train";
 
+  /**
+   * Rank, published by the recommender: {@link Served}, the features of what a user was shown, joined with the
+   * exposures and clicks that follow into samples of the next training.
+   */
+  public static final String RANK_SERVED = "kerec.rank.served";
+
   /** Rank, request/reply: {@link ScoreRequest} → {@link Scores}. */
   public static final String RANK_SCORE = "kerec.rank.score";
 

@@ -13,14 +13,18 @@ package io.kerec.config;
  * items are recommended from day one through their entities even before anyone buys them.
  * {@code idEmbedding}: width of the model's entity and item id embeddings (0 = features only), for ids taken in at least
  * {@code minIdCount} training rows; {@code contrastiveWeight}: weight of the loss that aligns each entity's
- * co-purchase and complementary-graph views (0 = off).
+ * co-purchase and complementary-graph views (0 = off). {@code feedbackSamples}: how many real exposure → click
+ * samples (the features of each shown item, labelled by whether its user clicked it) are kept for training, and as
+ * many served items awaiting their exposure; {@code feedbackWeight}: how many times each such sample counts beside
+ * the samples drawn from purchase history (0 = trained on purchase history alone, the default). {@code seed}: of the
+ * users sampled for training and of the training itself; the same seed and the same data give the same model.
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
                           boolean balanceClasses, boolean pairwise, int freshSlots, int idEmbedding, int minIdCount,
-                          double contrastiveWeight) {
+                          double contrastiveWeight, int feedbackSamples, int feedbackWeight, long seed) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42);
   }
 
   void validate() {
@@ -36,6 +40,8 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
     Require.range("rank.idEmbedding", idEmbedding, 0, 256);
     Require.range("rank.minIdCount", minIdCount, 1, Integer.MAX_VALUE);
     Require.range("rank.contrastiveWeight", contrastiveWeight, 0.0, 100.0);
+    Require.range("rank.feedbackSamples", feedbackSamples, 1, 10_000_000);
+    Require.range("rank.feedbackWeight", feedbackWeight, 0, 100);
     if (contrastiveWeight > 0 && idEmbedding == 0) {
       throw new ConfigException("rank.contrastiveWeight", "needs rank.idEmbedding > 0 (it aligns entity embeddings)");
     }

@@ -6,10 +6,12 @@ import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.CandidateIds;
 import io.kerec.bus.Done;
+import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.PurchasesApplied;
 import io.kerec.bus.ScoreRequest;
 import io.kerec.bus.Scores;
+import io.kerec.bus.Served;
 import io.kerec.bus.TrainingSet;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
@@ -33,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores recall candidates with the E-E-I model, micro-batching concurrent requests into one forward pass on a
  * worker (GPU when present, else CPU). Until a model is trained it ranks by the graph-only base score. Retrains
- * from purchase history every {@link RankOptions#retrainEveryPurchases()} purchases, saves each model version
- * under {@code <dataDir>/models/eei/} and swaps it in without dropping requests.
+ * from purchase history, and from the real exposures and clicks of what it ranked ({@link ImpressionLog}), every
+ * {@link RankOptions#retrainEveryPurchases()} purchases, saves each model version under {@code <dataDir>/models/eei/}
+ * and swaps it in without dropping requests.
  */
 public final class RankVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RankVerticle.class);
@@ -55,6 +58,7 @@ public final class RankVerticle extends VerticleBase {
   private volatile java.util.List<Map<String, Object>> trainingEpochs = java.util.List.of();
   private double edgeWeightAuc = Double.NaN;
   private Path modelRoot;
+  private ImpressionLog impressions;
 
   /**
    * A model version with its learned integration, swapped together. Batches in flight hold it; a retired
@@ -115,6 +119,12 @@ public final class RankVerticle extends VerticleBase {
     scoring = vertx.createSharedWorkerExecutor("kerec-rank", 2);
     training = vertx.createSharedWorkerExecutor("kerec-rank-training", 1);
     batcher = new MicroBatcher<>(vertx, options.maxBatch(), options.maxDelayMs(), this::scoreBatch);
+    impressions = new ImpressionLog(options.feedbackSamples());
+    if (options.feedbackWeight() > 0) {
+      vertx.eventBus().<Served>localConsumer(Addresses.RANK_SERVED, msg -> impressions.served(msg.body()));
+      vertx.eventBus().<FeedbackApplied>localConsumer(Addresses.FEEDBACK_APPLIED,
+          msg -> msg.body().feedback().forEach(impressions::feedback));
+    }
     return training.executeBlocking(() -> {
       device = RankDevice.choose(options.device());
       java.util.Optional<Path> saved = latestSaved();
@@ -211,16 +221,19 @@ public final class RankVerticle extends VerticleBase {
     trainingNow = true;
     purchasesSinceTraining = 0;
     return vertx.eventBus().<TrainingSet>request(Addresses.GRAPH_TRAINING_SET,
-            new TrainingSetRequest(options.trainingUsers(), 42L, options.idEmbedding() > 0),
+            new TrainingSetRequest(options.trainingUsers(), options.seed(), options.idEmbedding() > 0),
             new DeliveryOptions().setSendTimeout(300_000).setLocalOnly(true))
         .compose(msg -> {
-          TrainingSet set = msg.body();
+          TrainingSet set = impressions.appendTo(msg.body(), options.feedbackWeight());
+          String logged = set == msg.body() ? "" : String.format(", of them %d logged exposures (%d clicked) x%d",
+              impressions.samples(), impressions.positives(), options.feedbackWeight());
           int positives = countPositives(set.labels());
           if (positives < options.minPositives() || positives == set.labels().length) {
             lastTraining = "skipped: " + positives + " positives of " + set.labels().length + " samples";
             return Future.succeededFuture(0);
           }
           return training.executeBlocking(() -> train(set)).map(fresh -> {
+            lastTraining += logged;
             Ranking old = ranking;
             ranking = fresh;
             LOG.info("rank model swapped to {}", lastTraining);
@@ -281,7 +294,7 @@ public final class RankVerticle extends VerticleBase {
         trainY[t++] = set.labels()[i];
       }
     }
-    TrainOptions trainOptions = TrainOptions.defaults().withEpochs(options.epochs())
+    TrainOptions trainOptions = TrainOptions.defaults().withEpochs(options.epochs()).withSeed(options.seed())
         .withBalanceClasses(options.balanceClasses())
         .withIdEmbeddings(options.idEmbedding(), options.minIdCount())
         .withContrastiveWeight((float) options.contrastiveWeight());
@@ -348,6 +361,8 @@ public final class RankVerticle extends VerticleBase {
       details.put("heldOutAuc", heldOutAuc);
       details.put("edgeWeightAuc", edgeWeightAuc);
     }
+    details.put("feedbackSamples", impressions.samples());
+    details.put("feedbackPositives", impressions.positives());
     details.put("batches", batcher.batches());
     details.put("scored", batcher.items());
     return new HealthReport("rank", "UP", details);
