@@ -99,9 +99,7 @@ public final class Engine {
         .compose(pg -> {
           engine.postgres = pg;
           engine.api = new ApiVerticle(config);
-          // graph as a worker verticle: recall is milliseconds of CPU per user, and on an event loop it shared a loop
-          // with the HTTP server (contexts take loops round-robin), so every recall stalled cached answers behind it
-          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), ThreadingModel.WORKER)
+          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP)
               .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
               .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
               .compose(v -> engine.deploy(new IngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))

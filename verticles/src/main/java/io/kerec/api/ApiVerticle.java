@@ -58,7 +58,6 @@ public final class ApiVerticle extends VerticleBase {
 
   private final KerecConfig config;
   private Recommender recommender;
-  private RecommendationCache cache;
   private LiveHub live;
   private RecommendationsTopic recommendationsTopic;
   private HttpServer server;
@@ -73,8 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     if (config.kafka().publishesRecommendations()) {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }
-    cache = new RecommendationCache(recommender, config.cache());
-    live = new LiveHub(vertx, recommender, cache, false, recommendationsTopic);
+    live = new LiveHub(vertx, recommender, false, recommendationsTopic);
     live.start();
     DeliveryOptions answeredBy = new DeliveryOptions().addHeader(INSTANCE_HEADER, instance());
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
@@ -198,25 +196,9 @@ public final class ApiVerticle extends VerticleBase {
     if (k == null) {
       return;
     }
-    String userId = ctx.pathParam("userId");
-    RecommendationCache.Served held = cache.lookup(userId, k);
-    if (held != null) {
-      answer(ctx, held.body(), held.how());
-      return;
-    }
-    cache.load(userId, k)
-        .onSuccess(body -> answer(ctx, body, cache.active() ? "miss" : null))
+    recommender.recommend(new RecommendRequest(ctx.pathParam("userId"), k))
+        .onSuccess(recs -> json(ctx, 200, HttpJson.recommendations(recs)))
         .onFailure(e -> replyFailure(ctx, e));
-  }
-
-  private static void answer(RoutingContext ctx, io.vertx.core.buffer.Buffer body, String how) {
-    if (ctx.response().ended()) {
-      return;
-    }
-    if (how != null) {
-      ctx.response().putHeader(RecommendationCache.HEADER, how);
-    }
-    ctx.response().putHeader("content-type", "application/json").end(body);
   }
 
   private void complements(RoutingContext ctx) {
@@ -363,9 +345,6 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    if (cache != null) {
-      cache.close();
-    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return recommendationsTopic == null ? closed : closed.compose(v -> recommendationsTopic.close());
   }

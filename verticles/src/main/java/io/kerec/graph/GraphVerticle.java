@@ -40,8 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the complementary knowledge graph: JanusGraph is the store of record for items, entities and weighted
  * COMPLEMENTS edges; a {@link RecallView} in memory serves recall without store round trips. JanusGraph calls run
- * in order on a dedicated worker; the view is only touched on this verticle's own context, a worker context (one
- * task at a time, off the event loops, so that recall never stalls the HTTP server).
+ * in order on a dedicated worker; the view is only touched on this verticle's event loop.
  */
 public final class GraphVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
