@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live recommendations: after a user's purchases are applied, their fresh recommendations are published on
@@ -22,6 +24,7 @@ import java.util.Set;
  * {@link RecommendationsTopic} is given, which then receives each user's fresh recommendations as well.
  */
 final class LiveHub {
+  private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
   private final Vertx vertx;
   private final Recommender recommender;
   private final boolean publishAll;
@@ -66,7 +69,8 @@ final class LiveHub {
       consumer.unregister();
       localSubscribers.computeIfPresent(userId, (u, n) -> n > 1 ? n - 1 : null);
     });
-    recommender.recommend(new RecommendRequest(userId, k)).onSuccess(recs -> send(socket, recs));
+    recommender.recommend(new RecommendRequest(userId, k)).onSuccess(recs -> send(socket, recs))
+        .onFailure(e -> LOG.warn("no first frame for {}'s live socket: {}", userId, e.getMessage()));
   }
 
   private static void send(ServerWebSocket socket, Recommendations recs) {
