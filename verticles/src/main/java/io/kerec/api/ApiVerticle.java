@@ -68,7 +68,8 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots());
+    recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots(),
+        config.rank().feedbackWeight() > 0);
     if (config.kafka().publishesRecommendations()) {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }

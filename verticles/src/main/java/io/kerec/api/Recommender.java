@@ -36,14 +36,17 @@ public final class Recommender {
   private final Vertx vertx;
   private final int maxCandidates;
   private final int freshSlots;
+  private final boolean logServed;
 
   /**
    * @param freshSlots how many of the top-k may be taken by the best-ranked never-sold candidates
+   * @param logServed whether to publish what is shown on {@link Addresses#RANK_SERVED} (rank learns from feedback)
    */
-  public Recommender(Vertx vertx, int maxCandidates, int freshSlots) {
+  public Recommender(Vertx vertx, int maxCandidates, int freshSlots, boolean logServed) {
     this.vertx = vertx;
     this.maxCandidates = maxCandidates;
     this.freshSlots = freshSlots;
+    this.logServed = logServed;
   }
 
   /** The user's top-k recommendations. */
@@ -90,13 +93,17 @@ public final class Recommender {
     return out;
   }
 
-  /** Tells rank what was shown, with the features it was ranked by, so its exposures and clicks can be learnt from. */
+  /**
+   * Tells rank what was shown, with the features it was ranked by, so its exposures and clicks can be learnt from
+   * (only when rank learns from them).
+   */
   private void logServed(String userId, List<Ranked> shown) {
-    if (shown.isEmpty()) {
+    if (!logServed || shown.isEmpty()) {
       return;
     }
     vertx.eventBus().publish(Addresses.RANK_SERVED, new Served(userId, shown.stream()
-        .map(r -> new Served.ServedItem(r.candidate().itemId(), r.candidate().features(), CandidateIds.of(r.candidate())))
+        .map(r -> new Served.ServedItem(r.candidate().itemId(), r.candidate().features(),
+            CandidateIds.of(r.candidate())))
         .toList()), LOCAL);
   }
 

@@ -86,7 +86,8 @@ class ImpressionLogTest {
 
   private static Served served(String user, String... items) {
     return new Served(user, List.of(items).stream()
-        .map(i -> new Served.ServedItem(i, new float[] {feature(i)}, new CandidateIds(i, "trigger-" + i, "target-" + i)))
+        .map(i -> new Served.ServedItem(i, new float[] {feature(i)},
+            new CandidateIds(i, "trigger-" + i, "target-" + i)))
         .toList());
   }
 
