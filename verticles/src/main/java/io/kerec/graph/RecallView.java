@@ -15,6 +15,7 @@ import io.kerec.bus.TrainingSet;
 import io.kerec.config.RecallOptions;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -70,6 +71,9 @@ public final class RecallView {
   private List<ItemState> byPopularity = List.of();
   private List<ItemState> byRecentPopularity = List.of();
   private boolean popularityDirty = true;
+  private int[] idOrder = new int[0];
+  private boolean idOrderDirty;
+  private int[] positionScratch = new int[0];
   private int purchasesSinceRecent;
   private boolean recentComputed;
   private long latestTs = Long.MIN_VALUE;
@@ -85,6 +89,7 @@ public final class RecallView {
     List<String> entities = List.of();
     long purchases;
     long recentPurchases;
+    int popularityPosition;
 
     ItemState(String itemId, int index) {
       this.itemId = itemId;
@@ -112,7 +117,7 @@ public final class RecallView {
 
     List<ItemState> itemsByPopularity() {
       if (itemsDirty) {
-        items.sort(Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId));
+        items.sort(BY_SALES);
         itemsDirty = false;
       }
       return items;
@@ -125,6 +130,7 @@ public final class RecallView {
   private static final class UserState {
     final List<Line> lines = new ArrayList<>();
     final Set<String> bought = new HashSet<>();
+    final BitSet boughtIndexes = new BitSet();
   }
 
   /** Adds or replaces an item and its entities. */
@@ -132,6 +138,7 @@ public final class RecallView {
     ItemState state = items.computeIfAbsent(item.itemId(), id -> {
       ItemState s = new ItemState(id, itemsByIndex.size());
       itemsByIndex.add(s);
+      idOrderDirty = true;
       return s;
     });
     for (String old : state.entities) {
@@ -167,13 +174,19 @@ public final class RecallView {
     for (String name : item.entities) {
       EntityState entity = entities.get(name);
       entity.purchases++;
-      entity.itemsDirty = true;
+      if (!entity.itemsDirty) {
+        moveUp(entity.items, entity.items.indexOf(item), false);
+      }
+    }
+    if (!popularityDirty) {
+      moveUp(byPopularity, item.popularityPosition, true);
     }
     bills.add(purchase.basketKey(), item.index);
     buyers.add(purchase.userId(), item.index);
     UserState user = users.computeIfAbsent(purchase.userId(), u -> new UserState());
     user.lines.add(new Line(purchase.itemId(), purchase.basketKey(), purchase.tsMillis()));
     user.bought.add(purchase.itemId());
+    user.boughtIndexes.set(item.index);
     if (purchaseItems.size == purchaseTimes.length) {
       purchaseTimes = Arrays.copyOf(purchaseTimes, purchaseTimes.length * 2);
     }
@@ -182,7 +195,47 @@ public final class RecallView {
     latestTs = Math.max(latestTs, purchase.tsMillis());
     purchases++;
     purchasesSinceRecent++;
-    popularityDirty = true;
+  }
+
+  /**
+   * Restores the order by sales (most first, ties by item id) after the item at {@code at} sold once more: it can
+   * only move towards the front. With {@code positions}, each moved item's popularity position is kept.
+   */
+  private static void moveUp(List<ItemState> list, int at, boolean positions) {
+    ItemState item = list.get(at);
+    while (at > 0 && BY_SALES.compare(item, list.get(at - 1)) < 0) {
+      ItemState before = list.get(at - 1);
+      list.set(at, before);
+      if (positions) {
+        before.popularityPosition = at;
+      }
+      at--;
+    }
+    list.set(at, item);
+    if (positions) {
+      item.popularityPosition = at;
+    }
+  }
+
+  private static final Comparator<ItemState> BY_SALES =
+      Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId);
+
+  /** The position of the item's id among all item ids in their natural order, by item index. */
+  private int[] idOrder() {
+    if (idOrderDirty || idOrder.length != itemsByIndex.size()) {
+      Integer[] byId = new Integer[itemsByIndex.size()];
+      for (int i = 0; i < byId.length; i++) {
+        byId[i] = i;
+      }
+      Arrays.sort(byId, Comparator.comparing(i -> itemsByIndex.get(i).itemId));
+      idOrder = new int[byId.length];
+      for (int r = 0; r < byId.length; r++) {
+        idOrder[byId[r]] = r;
+      }
+      positionScratch = new int[byId.length];
+      idOrderDirty = false;
+    }
+    return idOrder;
   }
 
   /** Adds or replaces a complementary edge. */
@@ -242,7 +295,7 @@ public final class RecallView {
     if (user == null) {
       return List.of();
     }
-    return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.bought, options,
+    return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.boughtIndexes, options,
         maxCandidates, -1, null, true);
   }
 
@@ -256,7 +309,19 @@ public final class RecallView {
     for (int r = 0; r < recentItems.size(); r++) {
       triggers.add(new Trigger(recentItems.get(r), 1.0 / (r + 1)));
     }
-    return recall(triggers, exclude, options, maxCandidates, -1, null, true);
+    return recall(triggers, indexesOf(exclude), options, maxCandidates, -1, null, true);
+  }
+
+  /** The indexes of the known items among {@code itemIds}. */
+  private BitSet indexesOf(Set<String> itemIds) {
+    BitSet out = new BitSet(itemsByIndex.size());
+    for (String id : itemIds) {
+      ItemState item = items.get(id);
+      if (item != null) {
+        out.set(item.index);
+      }
+    }
+    return out;
   }
 
   /** A recall trigger: a recently bought item and its recency weight. */
@@ -317,7 +382,7 @@ public final class RecallView {
     }
   }
 
-  private List<Candidate> recall(List<Trigger> triggers, Set<String> exclude, RecallOptions options,
+  private List<Candidate> recall(List<Trigger> triggers, BitSet exclude, RecallOptions options,
                                  int maxCandidates, int withoutBill, Set<String> withoutCustomer,
                                  boolean newItemsByTitle) {
     refreshPopularity();
@@ -343,7 +408,7 @@ public final class RecallView {
         if (popular >= options.popularCandidates()) {
           break;
         }
-        if (!exclude.contains(item.itemId)) {
+        if (!exclude.get(item.index)) {
           acc.of(item);
           popular++;
         }
@@ -358,10 +423,11 @@ public final class RecallView {
     relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
     relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
     relativeToStrongest(candidates, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE);
-    reciprocalRank(candidates, Features.COOC_SCORE, Features.COOC_RANK);
-    reciprocalRank(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
-    reciprocalRank(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
-    reciprocalRank(candidates, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
+    int[] ordinals = ordinals(candidates);
+    reciprocalRank(candidates, ordinals, Features.COOC_SCORE, Features.COOC_RANK);
+    reciprocalRank(candidates, ordinals, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
+    reciprocalRank(candidates, ordinals, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
+    reciprocalRank(candidates, ordinals, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
     return strongest(candidates, maxCandidates);
   }
 
@@ -415,37 +481,35 @@ public final class RecallView {
 
   /**
    * Sets {@code to} to 1 / (1 + rank by {@code from} among one user's candidates, ties by item id), 0 where
-   * {@code from} is 0. Sorts primitive keys (value bits, position) and breaks ties by item id only within runs of
-   * equal values.
+   * {@code from} is 0. Sorts primitive keys (value bits, then the item id's position among all ids), so ties need no
+   * string comparison.
    */
-  private static void reciprocalRank(List<Candidate> candidates, int from, int to) {
+  private void reciprocalRank(List<Candidate> candidates, int[] ordinals, int from, int to) {
     long[] keys = new long[candidates.size()];
+    int[] position = positionScratch;
     int n = 0;
     for (int i = 0; i < candidates.size(); i++) {
       float[] f = candidates.get(i).features();
       f[to] = 0;
       if (f[from] > 0) {
-        keys[n++] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(f[from])) << 32) | i;
+        keys[n++] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(f[from])) << 32) | ordinals[i];
+        position[ordinals[i]] = i;
       }
     }
     Arrays.sort(keys, 0, n);
-    Candidate[] ranked = new Candidate[n];
     for (int r = 0; r < n; r++) {
-      ranked[r] = candidates.get((int) keys[r]);
+      candidates.get(position[(int) keys[r]]).features()[to] = 1f / (1 + r);
     }
-    for (int start = 0; start < n; ) {
-      int end = start + 1;
-      while (end < n && keys[end] >>> 32 == keys[start] >>> 32) {
-        end++;
-      }
-      if (end - start > 1) {
-        Arrays.sort(ranked, start, end, Comparator.comparing(Candidate::itemId));
-      }
-      start = end;
+  }
+
+  /** Each candidate's item id position among all item ids (see {@link #idOrder()}). */
+  private int[] ordinals(List<Candidate> candidates) {
+    int[] order = idOrder();
+    int[] out = new int[candidates.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = order[items.get(candidates.get(i).itemId()).index];
     }
-    for (int r = 0; r < n; r++) {
-      ranked[r].features()[to] = 1f / (1 + r);
-    }
+    return out;
   }
 
   /** Sets {@code to} to {@code from} divided by its largest value among one user's candidates. */
@@ -461,7 +525,7 @@ public final class RecallView {
     }
   }
 
-  private void complementChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+  private void complementChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                  Pool acc) {
     for (String triggerEntity : trigger.entities) {
       EntityState from = entities.get(triggerEntity);
@@ -478,7 +542,7 @@ public final class RecallView {
           if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
             continue;
           }
-          if (exclude.contains(candidate.itemId)) {
+          if (exclude.get(candidate.index)) {
             continue;
           }
           Accumulator a = acc.of(candidate);
@@ -505,14 +569,14 @@ public final class RecallView {
     }
   }
 
-  private void alsoBoughtChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+  private void alsoBoughtChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                  Pool acc, int withoutBill) {
     if (options.alsoBoughtPerItem() == 0) {
       return;
     }
     for (Neighbour n : bills.neighbours(trigger.index, options.alsoBoughtPerItem(), withoutBill, byItemId)) {
       ItemState item = itemsByIndex.get(n.item());
-      if (exclude.contains(item.itemId)) {
+      if (exclude.get(item.index)) {
         continue;
       }
       Accumulator a = acc.of(item);
@@ -530,7 +594,7 @@ public final class RecallView {
    * Item-KNN over customers. {@code withoutCustomer}, when given, is everything one customer bought: their own row
    * is taken out of every similarity (for training samples, whose labels would otherwise explain themselves).
    */
-  private void similarCustomersChannel(ItemState trigger, double recency, Set<String> exclude,
+  private void similarCustomersChannel(ItemState trigger, double recency, BitSet exclude,
                                        RecallOptions options, Pool acc,
                                        Set<String> withoutCustomer) {
     if (options.similarCustomersPerItem() == 0) {
@@ -538,7 +602,7 @@ public final class RecallView {
     }
     for (Neighbour n : buyers.neighbours(trigger.index, options.similarCustomersPerItem(), -1, byItemId)) {
       ItemState item = itemsByIndex.get(n.item());
-      if (exclude.contains(item.itemId)) {
+      if (exclude.get(item.index)) {
         continue;
       }
       double cosine = withoutCustomer == null ? n.cosine()
@@ -570,13 +634,16 @@ public final class RecallView {
     return firstAfter <= 0 || secondAfter <= 0 ? 0 : coAfter / Math.sqrt((double) firstAfter * secondAfter);
   }
 
-  private final Comparator<Neighbour> byItemId = Comparator.comparing(n -> itemsByIndex.get(n.item()).itemId);
+  private final Comparator<Neighbour> byItemId = (a, b) -> {
+    int[] order = idOrder();
+    return Integer.compare(order[a.item()], order[b.item()]);
+  };
 
   /**
    * Cold start beside the entity graph: new items (sold at most {@code newItemMaxSales} times) whose titles are most
    * similar to a recent item's, up to {@code similarTitlesPerItem} per trigger.
    */
-  private void similarTitleChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+  private void similarTitleChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                    Pool acc) {
     if (options.similarTitlesPerItem() == 0) {
       return;
@@ -584,7 +651,7 @@ public final class RecallView {
     List<Neighbour> similar = new ArrayList<>();
     titles.forEachSimilar(trigger.index, index -> {
       ItemState other = itemsByIndex.get(index);
-      return other.purchases <= options.newItemMaxSales() && !exclude.contains(other.itemId);
+      return other.purchases <= options.newItemMaxSales() && !exclude.get(index);
     }, (index, cosine) -> similar.add(new Neighbour(index, cosine)));
     similar.sort(Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparing(byItemId));
     for (Neighbour n : similar.subList(0, Math.min(options.similarTitlesPerItem(), similar.size()))) {
@@ -599,7 +666,7 @@ public final class RecallView {
     }
   }
 
-  private void sameEntityChannel(ItemState trigger, double recency, Set<String> exclude, RecallOptions options,
+  private void sameEntityChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                  Pool acc) {
     for (String name : trigger.entities) {
       EntityState entity = entities.get(name);
@@ -613,7 +680,7 @@ public final class RecallView {
         if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
           continue;
         }
-        if (candidate == trigger || exclude.contains(candidate.itemId)) {
+        if (candidate == trigger || exclude.get(candidate.index)) {
           continue;
         }
         Accumulator a = acc.of(candidate);
@@ -703,9 +770,6 @@ public final class RecallView {
   }
 
   private void refreshPopularity() {
-    if (!popularityDirty) {
-      return;
-    }
     if (!recentComputed || purchasesSinceRecent >= RECENT_REFRESH_PURCHASES) {
       for (ItemState item : itemsByIndex) {
         item.recentPurchases = 0;
@@ -730,10 +794,15 @@ public final class RecallView {
       recentComputed = true;
       purchasesSinceRecent = 0;
     }
-    List<ItemState> sorted = new ArrayList<>(itemsByIndex);
-    sorted.sort(Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId));
-    byPopularity = sorted;
-    popularityDirty = false;
+    if (popularityDirty) {
+      List<ItemState> sorted = new ArrayList<>(itemsByIndex);
+      sorted.sort(BY_SALES);
+      for (int i = 0; i < sorted.size(); i++) {
+        sorted.get(i).popularityPosition = i;
+      }
+      byPopularity = sorted;
+      popularityDirty = false;
+    }
   }
 
   /**
@@ -881,8 +950,8 @@ public final class RecallView {
         labelBill.merge(lines.get(i).itemId(), 1, Integer::sum);
       }
       boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= latestTs - RECENT_WINDOW_MS;
-      List<Candidate> candidates = new ArrayList<>(recall(recentItems(lines, start, options.historyItems()), before,
-          options, maxCandidates, lastBill, users.get(userId).bought, false));
+      List<Candidate> candidates = new ArrayList<>(recall(recentItems(lines, start, options.historyItems()),
+          indexesOf(before), options, maxCandidates, lastBill, users.get(userId).bought, false));
       candidates.removeIf(Candidate::fresh);
       for (Candidate c : candidates) {
         Integer own = labelBill.get(c.itemId());
@@ -890,7 +959,7 @@ public final class RecallView {
           withoutLabelBill(c.features(), items.get(c.itemId()), own, billIsRecent);
         }
       }
-      reciprocalRank(candidates, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
+      reciprocalRank(candidates, ordinals(candidates), Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
       for (Candidate c : candidates) {
         features.add(c.features());
         labels.add(targets.contains(c.itemId()) ? 1f : 0f);

@@ -76,6 +76,35 @@ class RecallViewTest {
   }
 
   @Test
+  void salesOrderKeptPurchaseByPurchaseEqualsAFullSort() {
+    RecallView served = RandomShop.build(9, 1_500, 300, 15_000);
+    RecallView rebuilt = RandomShop.build(9, 1_500, 300, 15_000);
+    // co-purchase channels off: their cached neighbour lists depend on when recall ran, sales order must not
+    RecallOptions wide = new RecallOptions(20, 20, 3, 1, 0, 0, 20, 20, 500, 0);
+    java.util.Random rnd = new java.util.Random(4);
+    for (int p = 0; p < 3_000; p++) {
+      if (p % 50 == 0) {
+        served.recall("u" + rnd.nextInt(300), wide, 100);
+      }
+      PurchaseFact purchase = new PurchaseFact("extra" + p, "u" + rnd.nextInt(300), "I" + rnd.nextInt(40),
+          "extra-bill" + p / 3, 2_000_000_000_000L + p, List.of());
+      served.addPurchase(purchase);
+      rebuilt.addPurchase(purchase);
+    }
+    for (int u = 0; u < 300; u += 7) {
+      List<Candidate> kept = served.recall("u" + u, wide, 300);
+      List<Candidate> sorted = rebuilt.recall("u" + u, wide, 300);
+      assertThat(kept).extracting(Candidate::itemId)
+          .containsExactlyElementsOf(sorted.stream().map(Candidate::itemId).toList());
+      for (int i = 0; i < kept.size(); i++) {
+        assertThat(kept.get(i).features()).containsExactly(sorted.get(i).features());
+      }
+      assertThat(served.popular("u" + u, 30, Set.of())).extracting(Candidate::itemId)
+          .containsExactlyElementsOf(rebuilt.popular("u" + u, 30, Set.of()).stream().map(Candidate::itemId).toList());
+    }
+  }
+
+  @Test
   void recallFollowsEntityComplementsIncludingNeverSoldItems() {
     buy("alice", "T1", "a1");
     List<Candidate> candidates = view.recall("alice", options, 10);
