@@ -17,13 +17,18 @@ final class TestEngines {
 
   /** Test configuration: fast judging, small support thresholds suited to a hand-made catalog. */
   static KerecConfig config(Path dataDir) {
+    return ConfigLoader.load(null, Map.of(), overrides(dataDir));
+  }
+
+  /** The test configuration as flags, for a test to add its own settings to before loading. */
+  static ObjectNode overrides(Path dataDir) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", dataDir.toString());
     o.putObject("http").put("port", 0).put("maxBodyBytes", 64 * 1024);
     ObjectNode judge = o.putObject("judge").put("intervalMs", 200);
     judge.putObject("evidence").put("minSupport", 3);
     o.putObject("rank").put("device", "cpu").put("retrainEveryPurchases", 1_000_000);
-    return ConfigLoader.load(null, Map.of(), o);
+    return o;
   }
 
   static Engine start(Vertx vertx, KerecConfig config) {

@@ -58,6 +58,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private final KerecConfig config;
   private Recommender recommender;
+  private RecommendationCache cache;
   private LiveHub live;
   private RecommendationsTopic recommendationsTopic;
   private HttpServer server;
@@ -73,7 +74,8 @@ public final class ApiVerticle extends VerticleBase {
     if (config.kafka().publishesRecommendations()) {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }
-    live = new LiveHub(vertx, recommender, false, recommendationsTopic);
+    cache = new RecommendationCache(recommender, config.cache());
+    live = new LiveHub(vertx, recommender, cache, false, recommendationsTopic);
     live.start();
     DeliveryOptions answeredBy = new DeliveryOptions().addHeader(INSTANCE_HEADER, instance());
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
@@ -197,9 +199,25 @@ public final class ApiVerticle extends VerticleBase {
     if (k == null) {
       return;
     }
-    recommender.recommend(new RecommendRequest(ctx.pathParam("userId"), k))
-        .onSuccess(recs -> json(ctx, 200, HttpJson.recommendations(recs)))
+    String userId = ctx.pathParam("userId");
+    RecommendationCache.Served held = cache.lookup(userId, k);
+    if (held != null) {
+      answer(ctx, held.body(), held.how());
+      return;
+    }
+    cache.load(userId, k)
+        .onSuccess(body -> answer(ctx, body, cache.active() ? "miss" : null))
         .onFailure(e -> replyFailure(ctx, e));
+  }
+
+  private static void answer(RoutingContext ctx, io.vertx.core.buffer.Buffer body, String how) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    if (how != null) {
+      ctx.response().putHeader(RecommendationCache.HEADER, how);
+    }
+    ctx.response().putHeader("content-type", "application/json").end(body);
   }
 
   private void complements(RoutingContext ctx) {
@@ -346,6 +364,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (cache != null) {
+      cache.close();
+    }
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
     return recommendationsTopic == null ? closed : closed.compose(v -> recommendationsTopic.close());
   }

@@ -1,7 +1,6 @@
 package io.kerec.api;
 
 import io.kerec.bus.Addresses;
-import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.PurchasesApplied;
 import io.kerec.bus.RecommendRequest;
 import io.kerec.bus.Recommendations;
@@ -22,18 +21,25 @@ import org.slf4j.LoggerFactory;
  * {@code {"type":"recommendations","userId",...,"items":[...]}}. Recomputed for users with a local subscriber,
  * or for every purchasing user when {@code publishAll} is set (for sibling services on the bus) or a
  * {@link RecommendationsTopic} is given, which then receives each user's fresh recommendations as well.
+ * Purchases also drop the user's answers from the {@link RecommendationCache} before anything else sees them; the
+ * live recompute refills it (or, for a user who was cached but is not watched, a bounded background prefetch).
  */
 final class LiveHub {
   private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
   private final Vertx vertx;
   private final Recommender recommender;
+  private final RecommendationCache cache;
   private final boolean publishAll;
   private final RecommendationsTopic topic;
   private final Map<String, Integer> localSubscribers = new HashMap<>();
+  /** The k of live frames, the API's default k: a live recompute also serves the user's next plain GET. */
+  private static final int LIVE_K = 10;
 
-  LiveHub(Vertx vertx, Recommender recommender, boolean publishAll, RecommendationsTopic topic) {
+  LiveHub(Vertx vertx, Recommender recommender, RecommendationCache cache, boolean publishAll,
+          RecommendationsTopic topic) {
     this.vertx = vertx;
     this.recommender = recommender;
+    this.cache = cache;
     this.publishAll = publishAll || topic != null;
     this.topic = topic;
   }
@@ -41,17 +47,20 @@ final class LiveHub {
   void start() {
     vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
       Set<String> users = new LinkedHashSet<>();
-      for (PurchaseFact p : msg.body().purchases()) {
-        if (publishAll || localSubscribers.containsKey(p.userId())) {
-          users.add(p.userId());
+      msg.body().purchases().forEach(p -> users.add(p.userId()));
+      for (String user : users) {
+        boolean cached = cache.invalidate(user);
+        if (publishAll || localSubscribers.containsKey(user)) {
+          push(user);
+        } else if (cached) {
+          cache.prefetch(user, LIVE_K);
         }
       }
-      users.forEach(this::push);
     });
   }
 
   private void push(String userId) {
-    recommender.recommend(new RecommendRequest(userId, 10))
+    cache.recompute(userId, LIVE_K)
         .onSuccess(recs -> {
           vertx.eventBus().publish(Addresses.live(userId), recs);
           if (topic != null) {

@@ -10,7 +10,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
                           EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
                           FeedbackOptions feedback, KafkaOptions kafka, AuthOptions auth,
                           TlsOptions tls, RateLimitOptions rateLimit,
-                          ClusterOptions cluster) {
+                          ClusterOptions cluster, CacheOptions cache) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
@@ -18,7 +18,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
         EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
         FeedbackOptions.defaults(), KafkaOptions.defaults(), AuthOptions.defaults(),
         TlsOptions.defaults(), RateLimitOptions.defaults(),
-        ClusterOptions.defaults());
+        ClusterOptions.defaults(), CacheOptions.defaults());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -37,6 +37,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     tls.validate();
     rateLimit.validate();
     cluster.validate();
+    cache.validate();
     return this;
   }
 

@@ -118,4 +118,25 @@ class ConfigLoaderTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.verdictsTopic")
         .hasMessageContaining("topic name");
   }
+
+  @Test
+  void recommendationCacheIsOnByDefaultOffWithStalenessZeroAndChecked() {
+    CacheOptions cache = ConfigLoader.load(null, Map.of(), null).cache();
+    assertThat(cache.active()).isTrue();
+    assertThat(cache.refreshAfterMs()).isLessThanOrEqualTo(cache.maxStalenessMs());
+    ObjectNode zero = JsonNodeFactory.instance.objectNode();
+    zero.putObject("cache").put("maxStalenessMs", 0);
+    assertThat(ConfigLoader.load(null, Map.of(), zero).cache().active()).isFalse();
+    ObjectNode off = JsonNodeFactory.instance.objectNode();
+    off.putObject("cache").put("enabled", false);
+    assertThat(ConfigLoader.load(null, Map.of(), off).cache().active()).isFalse();
+    ObjectNode late = JsonNodeFactory.instance.objectNode();
+    late.putObject("cache").put("maxStalenessMs", 1_000).put("refreshAfterMs", 2_000);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), late))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cache.refreshAfterMs");
+    ObjectNode none = JsonNodeFactory.instance.objectNode();
+    none.putObject("cache").put("maxEntries", 0);
+    assertThatThrownBy(() -> ConfigLoader.load(null, Map.of(), none))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("cache.maxEntries");
+  }
 }
