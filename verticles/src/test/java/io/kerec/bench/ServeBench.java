@@ -1,5 +1,10 @@
 package io.kerec.bench;
 
+import io.kerec.config.CacheOptions;
+import io.kerec.observe.Meters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,7 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * round-robin, against the bare {@code GET /bench/noop} of the same server, measured in the same run by
  * {@link LoadGenerator} in its own JVM at 1, 4, 16 and 64 connections ({@code -Dkerec.bench.serve.levels}).
  * The headline is the recommendations' rps over noop's at the concurrency where noop saturates (the first level
- * after which its rps grows by less than 10%). Writes {@code bench-serve.json}, {@code bench-serve.md}, two charts
+ * after which its rps grows by less than 10%). Before the runs every user is asked once, so the recommendation cache
+ * (at its default settings) holds the users as a deployment's would; the report gives the cache settings and how
+ * the runs' requests were served (hit, stale while refreshed, miss). Writes {@code bench-serve.json}, {@code bench-serve.md}, two charts
  * and the {@code serve} key of {@code bench.json}.
  */
 @EnabledIfSystemProperty(named = "kerec.bench", matches = "true")
@@ -39,10 +46,17 @@ class ServeBench {
     try (BenchEngine rig = BenchEngine.start(work.resolve("engine"))) {
       List<String> users = rig.users();
       sanity(rig, users);
+      rig.facts.put("cache", cacheFacts(rig));
+      rig.facts.put("cache_warm_s", warm(rig, users));
       Path usersFile = work.resolve("users.txt");
       Files.write(usersFile, users);
+      Map<String, Double> before = cacheCounts();
       JsonObject result = BenchReport.loadGenerator(work, 600, "serve", String.valueOf(rig.port()),
           usersFile.toString(), LEVELS, String.valueOf(SECONDS), "1");
+      Map<String, Double> after = cacheCounts();
+      Map<String, Object> served = new LinkedHashMap<>();
+      after.forEach((k, v) -> served.put(k, Math.round(v - before.get(k))));
+      rig.facts.put("cache_during_runs", served);
       report(out, when, rig.facts, users.size(), result.getJsonArray("rows"));
     }
   }
@@ -68,6 +82,52 @@ class ServeBench {
     } finally {
       client.close();
     }
+  }
+
+  /** The cache settings the engine serves with (the defaults: the bench configures none). */
+  private static Map<String, Object> cacheFacts(BenchEngine rig) {
+    CacheOptions c = rig.engine.config().cache();
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("active", c.active());
+    facts.put("maxStalenessMs", c.maxStalenessMs());
+    facts.put("refreshAfterMs", c.refreshAfterMs());
+    facts.put("maxEntries", c.maxEntries());
+    facts.put("maxRefreshes", c.maxRefreshes());
+    return facts;
+  }
+
+  /**
+   * Asks once for every user (8 in flight) before the runs, as a deployment's cache holds its active users: the runs
+   * then measure the served path, with answers refreshed by age as in production. Returns the seconds it took.
+   */
+  private static double warm(BenchEngine rig, List<String> users) {
+    long t0 = System.nanoTime();
+    WebClient client = WebClient.create(rig.vertx);
+    try {
+      for (int i = 0; i < users.size(); i += 8) {
+        List<Future<HttpResponse<Buffer>>> batch = new ArrayList<>();
+        for (String u : users.subList(i, Math.min(users.size(), i + 8))) {
+          batch.add(client.get(rig.port(), "127.0.0.1", "/v1/users/" + u + "/recommendations").send());
+        }
+        BenchEngine.await(Future.all(batch));
+      }
+    } finally {
+      client.close();
+    }
+    return Math.round((System.nanoTime() - t0) / 1e8) / 10.0;
+  }
+
+  /** The cache's counters by result (hit, stale, miss) and refreshes skipped for want of a free slot. */
+  private static Map<String, Double> cacheCounts() {
+    MeterRegistry meters = Meters.registry();
+    Map<String, Double> counts = new LinkedHashMap<>();
+    for (String result : List.of("hit", "stale", "miss")) {
+      Counter c = meters.find("kerec.recommendations.cache").tag("result", result).counter();
+      counts.put(result, c == null ? 0 : c.count());
+    }
+    Counter skipped = meters.find("kerec.recommendations.cache.refreshes.skipped").counter();
+    counts.put("refreshes_skipped", skipped == null ? 0 : skipped.count());
+    return counts;
   }
 
   private static void report(Path out, String when, Map<String, Object> facts, int users, JsonArray rows)
@@ -129,6 +189,9 @@ class ServeBench {
         when, users, SECONDS, "Online Retail", facts.get("bills_until"), (int) facts.get("items"),
         (int) facts.get("purchases"), facts.get("judge_verdicts"), facts.get("train_samples"), saturation, noopRps,
         head.getLong("rps"), ratio, head.getDouble("p50_ms"), head.getDouble("p99_ms"), head.getDouble("p999_ms")));
+    md.append(String.format(Locale.ROOT, "Recommendation cache: %s; every user asked once before the runs (%s s). "
+            + "Answers to the runs' recommendation requests by the cache: %s.%n%n", facts.get("cache"),
+        facts.get("cache_warm_s"), facts.get("cache_during_runs")));
     md.append("| connections | noop rps | noop p50 | noop p99 | noop p99.9 | recs rps | recs p50 | recs p99 | "
         + "recs p99.9 | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int c : levels) {
