@@ -83,7 +83,8 @@ class RecommendationCacheTest {
     assertThat(exact).as("kerec.recommend on the bus is never cached").startsWith(top);
     HttpResponse<Buffer> cached = get(engine, "nobody", 3);
     assertThat(cached.getHeader("kerec-cache")).isIn("hit", "stale");
-    assertThat(cached.bodyAsString()).as("served from the cache, from before the change").isEqualTo(first.bodyAsString());
+    assertThat(cached.bodyAsString()).as("served from the cache, from before the change")
+        .isEqualTo(first.bodyAsString());
 
     sleepUntil(asked + MAX_STALENESS_MS + 100);
     HttpResponse<Buffer> later = get(engine, "nobody", 3);

@@ -20,13 +20,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nearline per-user cache in front of {@link Recommender} for {@code GET /v1/users/{id}/recommendations}: each
- * (user, k) answer is kept as its encoded JSON body, so a hit costs a map lookup and a write (see {@link CacheOptions}).
+ * (user, k) answer is kept as its encoded JSON body, so a hit costs a map lookup and a write (see
+ * {@link CacheOptions}).
  * <ul>
  *   <li>A miss computes as without the cache; concurrent misses for one (user, k) share that one computation.</li>
  *   <li>An answer's age counts from the start of its computation (the state it saw). Younger than
  *       {@code refreshAfterMs}: a hit. Up to {@code maxStalenessMs}: served as it is and recomputed in the background,
- *       at most {@code maxRefreshes} at once (a refresh that finds no room is left to a later hit). Older: never served;
- *       the request waits for a recompute.</li>
+ *       at most {@code maxRefreshes} at once (a refresh that finds no room is left to a later hit). Older: never
+ *       served; the request waits for a recompute.</li>
  *   <li>{@link #invalidate} drops a user's answers (their purchases); a computation in flight at that moment still
  *       answers whoever waits for it but never fills the cache, so no answer from before the purchase survives it.</li>
  *   <li>At most {@code maxEntries} answers, least recently used dropped first.</li>
