@@ -13,7 +13,8 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
-import io.vertx.openapi.validation.RequestValidator;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
@@ -28,6 +29,11 @@ import java.util.regex.Pattern;
  * the route's handler sees it. A request that does not fit ends with 400 and the API's JSON error, whose field is the
  * parameter, {@code body}, or a body path such as {@code [3].itemId}. Requests the contract has no operation for pass
  * on (to the 404 route).
+ * <p>
+ * Parameters and body are checked by vertx-openapi's own per-parameter and body validation, on the event loop and with
+ * each schema's validator built once ({@link CachedSchemas}): its request-level entry point builds every validator
+ * afresh, copying the whole schema repository, and hops to a worker thread, which cost more than the recommendation
+ * it guarded.
  */
 final class OpenApiValidation implements Handler<RoutingContext> {
   /** Classpath location of the contract, also served at {@code /openapi.yaml}. */
@@ -37,10 +43,10 @@ final class OpenApiValidation implements Handler<RoutingContext> {
   private static final Pattern REQUIRED = Pattern.compile("required propert\\w* \"?'?([^\"' ,\\]]+)");
 
   private final OpenAPIContract contract;
-  private final RequestValidator validator;
+  private final RequestValidatorImpl validator;
   private final Counter rejected = Meters.registry().counter("kerec.http.invalid_requests");
 
-  private OpenApiValidation(OpenAPIContract contract, RequestValidator validator) {
+  private OpenApiValidation(OpenAPIContract contract, RequestValidatorImpl validator) {
     this.contract = contract;
     this.validator = validator;
   }
@@ -48,7 +54,7 @@ final class OpenApiValidation implements Handler<RoutingContext> {
   /** Loads the bundled contract. */
   static Future<OpenApiValidation> load(Vertx vertx) {
     return OpenAPIContract.from(vertx, CONTRACT)
-        .map(contract -> new OpenApiValidation(contract, RequestValidator.create(vertx, contract)));
+        .map(contract -> new OpenApiValidation(contract, new RequestValidatorImpl(vertx, new CachedSchemas(contract))));
   }
 
   @Override
@@ -60,13 +66,30 @@ final class OpenApiValidation implements Handler<RoutingContext> {
     }
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body == null ? Buffer.buffer() : body))
-        .compose(request -> validator.validate(asJson(request), operation.getOperationId()))
+        .map(request -> {
+          validate(operation, asJson(request));
+          return request;
+        })
         .onSuccess(valid -> ctx.next())
         .onFailure(e -> {
           rejected.increment();
           JsonObject error = error(e);
           ctx.response().setStatusCode(400).putHeader("content-type", "application/json").end(error.encode());
         });
+  }
+
+  /** Each parameter of the operation, then the body; throws the first {@link ValidatorException}. */
+  private void validate(Operation operation, ValidatableRequest request) {
+    for (Parameter parameter : operation.getParameters()) {
+      Map<String, RequestParameter> values = switch (parameter.getIn()) {
+        case COOKIE -> request.getCookies();
+        case HEADER -> request.getHeaders();
+        case PATH -> request.getPathParameters();
+        case QUERY -> request.getQuery();
+      };
+      validator.validateParameter(parameter, values.get(parameter.getName()));
+    }
+    validator.validateBody(operation.getRequestBody(), request);
   }
 
   /**
