@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
  * Parameters and body are checked by vertx-openapi's own per-parameter and body validation, on the event loop and with
  * each schema's validator built once ({@link CachedSchemas}): its request-level entry point builds every validator
  * afresh, copying the whole schema repository, and hops to a worker thread, which cost more than the recommendation
- * it guarded.
+ * it guarded. Plain parameters that surely fit their schema skip it ({@link SimpleParameters}).
  */
 final class OpenApiValidation implements Handler<RoutingContext> {
   /** Classpath location of the contract, also served at {@code /openapi.yaml}. */
@@ -44,11 +44,13 @@ final class OpenApiValidation implements Handler<RoutingContext> {
 
   private final OpenAPIContract contract;
   private final RequestValidatorImpl validator;
+  private final SimpleParameters plain;
   private final Counter rejected = Meters.registry().counter("kerec.http.invalid_requests");
 
   private OpenApiValidation(OpenAPIContract contract, RequestValidatorImpl validator) {
     this.contract = contract;
     this.validator = validator;
+    this.plain = SimpleParameters.of(contract);
   }
 
   /** Loads the bundled contract. */
@@ -87,7 +89,10 @@ final class OpenApiValidation implements Handler<RoutingContext> {
         case PATH -> request.getPathParameters();
         case QUERY -> request.getQuery();
       };
-      validator.validateParameter(parameter, values.get(parameter.getName()));
+      RequestParameter value = values.get(parameter.getName());
+      if (!plain.accepts(parameter, value)) {
+        validator.validateParameter(parameter, value);
+      }
     }
     validator.validateBody(operation.getRequestBody(), request);
   }

@@ -1,0 +1,91 @@
+package io.kerec.api;
+
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.Style;
+import io.vertx.openapi.validation.RequestParameter;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A shortcut past JSON-schema validation for the contract's plain parameters: a string with length bounds (values
+ * of word characters only), or an integer with value bounds, and nothing else in its schema. {@link #accepts} answers true only for a value the
+ * schema surely accepts; anything else (a bound broken, an unusual number format, another kind of schema) is left
+ * to the full validation, which also words the error.
+ */
+final class SimpleParameters {
+  private static final Set<String> PLAIN_KEYWORDS =
+      Set.of("type", "minimum", "maximum", "minLength", "maxLength", "default", "description");
+  private static final Pattern PLAIN_INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
+  /** Strings vertx-openapi takes as they are; it reads any other as JSON first ({@code -1} becomes a number). */
+  private static final Pattern PLAIN_WORD = Pattern.compile("\\w+");
+
+  private record Rule(boolean integer, long min, long max) {
+  }
+
+  private final Map<Parameter, Rule> rules = new IdentityHashMap<>();
+
+  private SimpleParameters() {
+  }
+
+  /** The rules of every plain parameter of the contract's operations. */
+  static SimpleParameters of(OpenAPIContract contract) {
+    SimpleParameters out = new SimpleParameters();
+    for (Operation operation : contract.operations()) {
+      for (Parameter parameter : operation.getParameters()) {
+        Rule rule = rule(parameter);
+        if (rule != null) {
+          out.rules.put(parameter, rule);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Rule rule(Parameter parameter) {
+    JsonSchema schema = parameter.getSchema();
+    if (schema == null || !PLAIN_KEYWORDS.containsAll(schema.fieldNames())
+        || (parameter.getStyle() != Style.SIMPLE && parameter.getStyle() != Style.FORM)) {
+      return null;
+    }
+    Object type = schema.get("type");
+    if ("string".equals(type)) {
+      return new Rule(false, bound(schema.get("minLength"), 0), bound(schema.get("maxLength"), Long.MAX_VALUE));
+    }
+    if ("integer".equals(type)) {
+      return new Rule(true, bound(schema.get("minimum"), Long.MIN_VALUE), bound(schema.get("maximum"), Long.MAX_VALUE));
+    }
+    return null;
+  }
+
+  private static long bound(Object value, long otherwise) {
+    if (value == null) {
+      return otherwise;
+    }
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.longValue();
+    }
+    throw new IllegalArgumentException("a non-integral bound in the contract: " + value);
+  }
+
+  /** Whether the value surely satisfies the parameter's schema (false: validate it in full). */
+  boolean accepts(Parameter parameter, RequestParameter value) {
+    Rule rule = rules.get(parameter);
+    if (rule == null || value == null || value.isNull()) {
+      return false;
+    }
+    String raw = String.valueOf(value.get());
+    if (rule.integer()) {
+      if (!PLAIN_INTEGER.matcher(raw).matches()) {
+        return false;
+      }
+      long n = Long.parseLong(raw);
+      return n >= rule.min() && n <= rule.max();
+    }
+    return PLAIN_WORD.matcher(raw).matches() && raw.length() >= rule.min() && raw.length() <= rule.max();
+  }
+}
