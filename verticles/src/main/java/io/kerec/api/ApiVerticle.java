@@ -134,7 +134,7 @@ public final class ApiVerticle extends VerticleBase {
       router.get("/bench/noop").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
           .end("{\"ok\":true}"));
     }
-    router.route("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     if (keys.enabled()) {
       router.route("/v1/*").handler(byHeader);
       router.route("/v1/*").handler(AuthorizationHandler.create(ApiKeys.role("read")));
@@ -145,16 +145,16 @@ public final class ApiVerticle extends VerticleBase {
     if (config.rateLimit().enabled()) {
       router.route("/v1/*").handler(new ClientRateLimiter(config.rateLimit()));
     }
-    router.route("/v1/*").handler(validation);
-    router.post("/v1/items").handler(ctx -> ingest(ctx, Addresses.ITEMS,
+    router.post("/v1/items").handler(validation.of("postItems")).handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
-    router.post("/v1/events").handler(ctx -> ingest(ctx, Addresses.EVENTS,
+    router.post("/v1/events").handler(validation.of("postEvents")).handler(ctx -> ingest(ctx, Addresses.EVENTS,
         body -> new EventBatch(Validation.events(body, config.http().maxBatch()))));
-    router.get("/v1/users/:userId/recommendations").handler(this::recommendations);
-    router.get("/v1/entities/:entity/complements").handler(this::complements);
-    router.get("/v1/items/:itemId").handler(this::item);
-    router.get("/v1/judge/status").handler(this::judgeStatus);
-    router.post("/v1/rank/train").handler(this::train);
+    router.get("/v1/users/:userId/recommendations").handler(validation.of("recommendations"))
+        .handler(this::recommendations);
+    router.get("/v1/entities/:entity/complements").handler(validation.of("complements")).handler(this::complements);
+    router.get("/v1/items/:itemId").handler(validation.of("item")).handler(this::item);
+    router.get("/v1/judge/status").handler(validation.of("judgeStatus")).handler(this::judgeStatus);
+    router.post("/v1/rank/train").handler(validation.of("train")).handler(this::train);
     router.get().handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", DASHBOARD_CSP);
       ctx.next();

@@ -25,17 +25,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Validates each {@code /v1} request against the operation of {@code openapi.yaml} it matches (vertx-openapi), before
- * the route's handler sees it. A request that does not fit ends with 400 and the API's JSON error, whose field is the
- * parameter, {@code body}, or a body path such as {@code [3].itemId}. Requests the contract has no operation for pass
- * on (to the 404 route).
+ * Validates each {@code /v1} request against its operation of {@code openapi.yaml} (vertx-openapi), before the
+ * route's handler sees it: each route takes {@link #of} its operation. A request that does not fit ends with 400 and
+ * the API's JSON error, whose field is the parameter, {@code body}, or a body path such as {@code [3].itemId}.
  * <p>
  * Parameters and body are checked by vertx-openapi's own per-parameter and body validation, on the event loop and with
  * each schema's validator built once ({@link CachedSchemas}): its request-level entry point builds every validator
  * afresh, copying the whole schema repository, and hops to a worker thread, which cost more than the recommendation
  * it guarded. Plain parameters that surely fit their schema skip it ({@link SimpleParameters}).
  */
-final class OpenApiValidation implements Handler<RoutingContext> {
+final class OpenApiValidation {
   /** Classpath location of the contract, also served at {@code /openapi.yaml}. */
   static final String CONTRACT = "openapi.yaml";
 
@@ -59,13 +58,45 @@ final class OpenApiValidation implements Handler<RoutingContext> {
         .map(contract -> new OpenApiValidation(contract, new RequestValidatorImpl(vertx, new CachedSchemas(contract))));
   }
 
-  @Override
-  public void handle(RoutingContext ctx) {
-    Operation operation = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
+  /**
+   * The validation of one operation of the contract, for the route that serves it. A request whose parameters are
+   * all plain and surely fit ({@link SimpleParameters}), with no body to check, passes at once; any other is
+   * validated in full.
+   *
+   * @throws IllegalArgumentException if the contract has no such operation
+   */
+  Handler<RoutingContext> of(String operationId) {
+    Operation operation = contract.operation(operationId);
     if (operation == null) {
-      ctx.next();
-      return;
+      throw new IllegalArgumentException("openapi.yaml has no operation " + operationId);
     }
+    boolean shortcut = operation.getRequestBody() == null
+        && operation.getParameters().stream().allMatch(plain::covers);
+    return ctx -> {
+      if (shortcut && plainValuesFit(operation, ctx)) {
+        ctx.next();
+        return;
+      }
+      validateInFull(operation, ctx);
+    };
+  }
+
+  private boolean plainValuesFit(Operation operation, RoutingContext ctx) {
+    for (Parameter parameter : operation.getParameters()) {
+      String value = switch (parameter.getIn()) {
+        case PATH -> ctx.pathParam(parameter.getName());
+        case QUERY -> ctx.queryParams().get(parameter.getName());
+        case HEADER -> ctx.request().getHeader(parameter.getName());
+        case COOKIE -> null;
+      };
+      if (value == null ? parameter.isRequired() : !plain.accepts(parameter, value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void validateInFull(Operation operation, RoutingContext ctx) {
     Buffer body = ctx.body() == null ? null : ctx.body().buffer();
     RequestUtils.extract(ctx.request(), operation, () -> Future.succeededFuture(body == null ? Buffer.buffer() : body))
         .map(request -> {
@@ -90,7 +121,7 @@ final class OpenApiValidation implements Handler<RoutingContext> {
         case QUERY -> request.getQuery();
       };
       RequestParameter value = values.get(parameter.getName());
-      if (!plain.accepts(parameter, value)) {
+      if (value == null || value.isNull() || !plain.accepts(parameter, String.valueOf(value.get()))) {
         validator.validateParameter(parameter, value);
       }
     }

@@ -5,7 +5,6 @@ import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.contract.Style;
-import io.vertx.openapi.validation.RequestParameter;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -72,13 +71,17 @@ final class SimpleParameters {
     throw new IllegalArgumentException("a non-integral bound in the contract: " + value);
   }
 
-  /** Whether the value surely satisfies the parameter's schema (false: validate it in full). */
-  boolean accepts(Parameter parameter, RequestParameter value) {
+  /** Whether the parameter is plain, so that {@link #accepts} may answer true. */
+  boolean covers(Parameter parameter) {
+    return rules.containsKey(parameter);
+  }
+
+  /** Whether the raw value surely satisfies the parameter's schema (false: validate it in full). */
+  boolean accepts(Parameter parameter, String raw) {
     Rule rule = rules.get(parameter);
-    if (rule == null || value == null || value.isNull()) {
+    if (rule == null || raw == null) {
       return false;
     }
-    String raw = String.valueOf(value.get());
     if (rule.integer()) {
       if (!PLAIN_INTEGER.matcher(raw).matches()) {
         return false;
