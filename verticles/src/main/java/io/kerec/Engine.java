@@ -99,7 +99,8 @@ public final class Engine {
         .compose(pg -> {
           engine.postgres = pg;
           engine.api = new ApiVerticle(config);
-          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP)
+          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), new DeploymentOptions()
+                  .setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("kerec-graph-view").setWorkerPoolSize(1))
               .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
               .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
               .compose(v -> engine.deploy(new IngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
@@ -116,7 +117,11 @@ public final class Engine {
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle, ThreadingModel threading) {
-    return vertx.deployVerticle(verticle, new DeploymentOptions().setThreadingModel(threading))
+    return deploy(verticle, new DeploymentOptions().setThreadingModel(threading));
+  }
+
+  private Future<Void> deploy(io.vertx.core.Deployable verticle, DeploymentOptions options) {
+    return vertx.deployVerticle(verticle, options)
         .onSuccess(deployments::add)
         .mapEmpty();
   }

@@ -13,7 +13,7 @@ package io.kerec.config;
 public record CacheOptions(boolean enabled, long maxStalenessMs, long refreshAfterMs, int maxEntries,
                            int maxRefreshes) {
   static CacheOptions defaults() {
-    return new CacheOptions(true, 60_000, 30_000, 100_000, 2);
+    return new CacheOptions(true, 900_000, 300_000, 100_000, 2);
   }
 
   /** Whether answers are cached at all. */

@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Owns the complementary knowledge graph: JanusGraph is the store of record for items, entities and weighted
  * COMPLEMENTS edges; a {@link RecallView} in memory serves recall without store round trips. JanusGraph calls run
- * in order on a dedicated worker; the view is only touched on this verticle's event loop.
+ * in order on a dedicated worker; the view is only touched on this verticle's own context, which the engine deploys
+ * on a worker pool of one thread (one task at a time, so the view needs no locks, and recall never holds up an event
+ * loop that serves HTTP).
  */
 public final class GraphVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
