@@ -110,6 +110,23 @@ class RecommendationCacheTest {
   }
 
   @Test
+  void noCacheComputesAfreshAndKeepsTheAnswerForTheNextRequest() throws Exception {
+    HttpResponse<Buffer> first = get(engine, "nobody-else", 3);
+    String top = overtake(engine);
+    List<String> exact = exact(engine, "nobody-else", 3);
+    assertThat(exact).startsWith(top).isNotEqualTo(ids(first));
+    assertThat(get(engine, "nobody-else", 3).bodyAsString()).isEqualTo(first.bodyAsString());
+
+    HttpResponse<Buffer> fresh = await(http.get(engine.httpPort(), "127.0.0.1",
+        "/v1/users/nobody-else/recommendations?k=3").putHeader("Cache-Control", "no-cache").send());
+    assertThat(fresh.getHeader("kerec-cache")).isEqualTo("bypass");
+    assertThat(ids(fresh)).isEqualTo(exact);
+    HttpResponse<Buffer> next = get(engine, "nobody-else", 3);
+    assertThat(next.getHeader("kerec-cache")).isEqualTo("hit");
+    assertThat(ids(next)).isEqualTo(exact);
+  }
+
+  @Test
   void aPurchaseChangesTheUsersNextAnswerAtOnce() {
     assertThat(get(engine, "dave", 5).bodyAsJsonObject().getBoolean("fallback")).isTrue();
     assertThat(get(engine, "dave", 5).getHeader("kerec-cache")).isEqualTo("hit");

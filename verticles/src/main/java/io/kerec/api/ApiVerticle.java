@@ -200,6 +200,13 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     String userId = ctx.pathParam("userId");
+    String cacheControl = ctx.request().getHeader("cache-control");
+    if (cacheControl != null && cacheControl.contains("no-cache")) {
+      cache.bypass(userId, k)
+          .onSuccess(body -> answer(ctx, body, cache.active() ? "bypass" : null))
+          .onFailure(e -> replyFailure(ctx, e));
+      return;
+    }
     RecommendationCache.Served held = cache.lookup(userId, k);
     if (held != null) {
       answer(ctx, held.body(), held.how());

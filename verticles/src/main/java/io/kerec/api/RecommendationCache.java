@@ -66,6 +66,7 @@ final class RecommendationCache {
   private final Counter hits = counter("hit");
   private final Counter stale = counter("stale");
   private final Counter misses = counter("miss");
+  private final Counter bypasses = counter("bypass");
   private final Counter refreshesSkipped = meters.counter("kerec.recommendations.cache.refreshes.skipped");
   private final Counter invalidations = meters.counter("kerec.recommendations.cache.invalidations");
   private final Gauge size;
@@ -165,6 +166,19 @@ final class RecommendationCache {
     Key key = new Key(userId, k);
     Slot slot = slots.computeIfAbsent(key, this::remember);
     return compute(key, slot);
+  }
+
+  /**
+   * Computes the answer afresh for a request that asks not to be served from the cache ({@code Cache-Control:
+   * no-cache}) and keeps it for the requests after.
+   */
+  Future<Buffer> bypass(String userId, int k) {
+    if (!active) {
+      return load(userId, k);
+    }
+    bypasses.increment();
+    Key key = new Key(userId, k);
+    return compute(key, slots.computeIfAbsent(key, this::remember)).map(RecommendationCache::encode);
   }
 
   /** Recomputes the user's answer in the background if a refresh slot is free (a purchase by a cached user). */

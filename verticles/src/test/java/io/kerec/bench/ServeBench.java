@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link LoadGenerator} in its own JVM at 1, 4, 16 and 64 connections ({@code -Dkerec.bench.serve.levels}).
  * The headline is the recommendations' rps over noop's at the concurrency where noop saturates (the first level
  * after which its rps grows by less than 10%). Before the runs every user is asked once, so the recommendation cache
- * (at its default settings) holds the users as a deployment's would; the report gives the cache settings and how
- * the runs' requests were served (hit, stale while refreshed, miss). Writes {@code bench-serve.json}, {@code bench-serve.md}, two charts
- * and the {@code serve} key of {@code bench.json}.
+ * (at its default settings) holds the users as a deployment's would; the report gives the cache settings, how the
+ * runs' requests were served (hit, stale while refreshed, miss), and the same requests with
+ * {@code Cache-Control: no-cache}, each computed by recall and rank. Writes {@code bench-serve.json},
+ * {@code bench-serve.md}, two charts and the {@code serve} key of {@code bench.json}.
  */
 @EnabledIfSystemProperty(named = "kerec.bench", matches = "true")
 class ServeBench {
@@ -121,7 +122,7 @@ class ServeBench {
   private static Map<String, Double> cacheCounts() {
     MeterRegistry meters = Meters.registry();
     Map<String, Double> counts = new LinkedHashMap<>();
-    for (String result : List.of("hit", "stale", "miss")) {
+    for (String result : List.of("hit", "stale", "miss", "bypass")) {
       Counter c = meters.find("kerec.recommendations.cache").tag("result", result).counter();
       counts.put(result, c == null ? 0 : c.count());
     }
@@ -135,6 +136,7 @@ class ServeBench {
     List<Integer> levels = new ArrayList<>();
     Map<Integer, JsonObject> noop = new LinkedHashMap<>();
     Map<Integer, JsonObject> recs = new LinkedHashMap<>();
+    Map<Integer, JsonObject> uncached = new LinkedHashMap<>();
     for (Object o : rows) {
       JsonObject r = (JsonObject) o;
       if (r.getLong("failures") > 0) {
@@ -144,7 +146,11 @@ class ServeBench {
       if (!levels.contains(c)) {
         levels.add(c);
       }
-      ("noop".equals(r.getString("target")) ? noop : recs).put(c, r);
+      switch (r.getString("target")) {
+        case "noop" -> noop.put(c, r);
+        case "recommendations" -> recs.put(c, r);
+        default -> uncached.put(c, r);
+      }
     }
     int saturation = levels.get(levels.size() - 1);
     for (int i = 0; i + 1 < levels.size(); i++) {
@@ -165,13 +171,18 @@ class ServeBench {
     serve.put("ratio", ratio);
     serve.put("concurrency", saturation);
     serve.put("noop_p99_ms", noop.get(saturation).getDouble("p99_ms"));
+    JsonObject computed = uncached.get(saturation);
+    serve.put("uncached_rps", computed.getLong("rps"));
+    serve.put("uncached_p99_ms", computed.getDouble("p99_ms"));
+    serve.put("uncached_ratio", Math.round(1000.0 * computed.getLong("rps") / noopRps) / 1000.0);
     serve.put("seconds_per_run", SECONDS);
     serve.put("distinct_users", users);
     serve.put("measured", when);
     serve.put("engine", facts);
     serve.put("runs", rows.getList());
     BenchReport.put(out, "serve", serve);
-    List<BenchReport.Line> rps = List.of(line("noop", levels, noop, "rps"), line("recommendations", levels, recs, "rps"));
+    List<BenchReport.Line> rps = List.of(line("noop", levels, noop, "rps"), line("recommendations", levels, recs, "rps"),
+        line("recommendations, no-cache", levels, uncached, "rps"));
     BenchReport.chart(out.resolve("serve-rps.png"), "Throughput by concurrency: recommendations vs bare endpoint",
         "connections", "requests/s", true, rps);
     List<BenchReport.Line> p99 = List.of(line("noop p99", levels, noop, "p99_ms"), line("recommendations p99", levels, recs,
@@ -190,17 +201,22 @@ class ServeBench {
         (int) facts.get("purchases"), facts.get("judge_verdicts"), facts.get("train_samples"), saturation, noopRps,
         head.getLong("rps"), ratio, head.getDouble("p50_ms"), head.getDouble("p99_ms"), head.getDouble("p999_ms")));
     md.append(String.format(Locale.ROOT, "Recommendation cache: %s; every user asked once before the runs (%s s). "
-            + "Answers to the runs' recommendation requests by the cache: %s.%n%n", facts.get("cache"),
-        facts.get("cache_warm_s"), facts.get("cache_during_runs")));
+            + "Answers to the runs' recommendation requests by the cache: %s. The same requests with "
+            + "`Cache-Control: no-cache`, each computed by recall and rank, make %,d rps there (%.3f of noop), "
+            + "p99 %s ms.%n%n", facts.get("cache"), facts.get("cache_warm_s"), facts.get("cache_during_runs"),
+        computed.getLong("rps"), (double) computed.getLong("rps") / noopRps, computed.getDouble("p99_ms")));
     md.append("| connections | noop rps | noop p50 | noop p99 | noop p99.9 | recs rps | recs p50 | recs p99 | "
-        + "recs p99.9 | ratio |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "recs p99.9 | ratio | no-cache rps | no-cache p50 | no-cache p99 |\n"
+        + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (int c : levels) {
       JsonObject n = noop.get(c);
       JsonObject r = recs.get(c);
-      md.append(String.format(Locale.ROOT, "| %d | %,d | %s | %s | %s | %,d | %s | %s | %s | %.3f |%n", c,
-          n.getLong("rps"), n.getDouble("p50_ms"), n.getDouble("p99_ms"), n.getDouble("p999_ms"), r.getLong("rps"),
+      JsonObject u = uncached.get(c);
+      md.append(String.format(Locale.ROOT, "| %d | %,d | %s | %s | %s | %,d | %s | %s | %s | %.3f | %,d | %s | %s |%n",
+          c, n.getLong("rps"), n.getDouble("p50_ms"), n.getDouble("p99_ms"), n.getDouble("p999_ms"), r.getLong("rps"),
           r.getDouble("p50_ms"), r.getDouble("p99_ms"), r.getDouble("p999_ms"),
-          (double) r.getLong("rps") / n.getLong("rps")));
+          (double) r.getLong("rps") / n.getLong("rps"), u.getLong("rps"), u.getDouble("p50_ms"),
+          u.getDouble("p99_ms")));
     }
     md.append("\nLatencies in ms.\n\n![throughput](serve-rps.png)\n\n![latency](serve-latency.png)\n\n");
     Files.writeString(out.resolve("bench-serve.md"), md.toString());
