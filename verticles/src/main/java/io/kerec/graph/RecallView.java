@@ -87,6 +87,7 @@ public final class RecallView {
     Double price;
     String category;
     List<String> entities = List.of();
+    List<EntityState> entityStates = List.of();
     long purchases;
     long recentPurchases;
     int popularityPosition;
@@ -99,6 +100,10 @@ public final class RecallView {
     String mainEntity() {
       return entities.isEmpty() ? null : entities.get(0);
     }
+
+    EntityState mainEntityState() {
+      return entityStates.isEmpty() ? null : entityStates.get(0);
+    }
   }
 
 
@@ -106,6 +111,8 @@ public final class RecallView {
     final String name;
     final List<ItemState> items = new ArrayList<>();
     final List<ComplementView> complements = new ArrayList<>();
+    /** The entity of each of {@link #complements}, at the same position. */
+    final List<EntityState> complementTargets = new ArrayList<>();
     long purchases;
     long recentPurchases;
     double repeatRate;
@@ -154,13 +161,16 @@ public final class RecallView {
     state.price = item.price();
     state.category = item.category();
     state.entities = List.copyOf(item.entities());
+    List<EntityState> states = new ArrayList<>(state.entities.size());
     for (String name : state.entities) {
       EntityState entity = entities.computeIfAbsent(name, EntityState::new);
+      states.add(entity);
       entity.items.add(state);
       entity.purchases += state.purchases;
       entity.recentPurchases += state.recentPurchases;
       entity.itemsDirty = true;
     }
+    state.entityStates = List.copyOf(states);
     popularityDirty = true;
   }
 
@@ -171,8 +181,7 @@ public final class RecallView {
       return;
     }
     item.purchases++;
-    for (String name : item.entities) {
-      EntityState entity = entities.get(name);
+    for (EntityState entity : item.entityStates) {
       entity.purchases++;
       if (!entity.itemsDirty) {
         moveUp(entity.items, entity.items.indexOf(item), false);
@@ -241,13 +250,19 @@ public final class RecallView {
   /** Adds or replaces a complementary edge. */
   public void putComplement(Complement edge) {
     EntityState from = entities.computeIfAbsent(edge.from(), EntityState::new);
-    if (!from.complements.removeIf(c -> c.entity().equals(edge.to()))) {
+    EntityState to = entities.computeIfAbsent(edge.to(), EntityState::new);
+    int old = from.complementTargets.indexOf(to);
+    if (old >= 0) {
+      from.complements.remove(old);
+      from.complementTargets.remove(old);
+    } else {
       complementEdges++;
     }
     ComplementView view = new ComplementView(edge.to(), edge.weight(), edge.confidence(), edge.provenance());
     int at = Collections.binarySearch(from.complements, view, BY_WEIGHT);
-    from.complements.add(at < 0 ? -at - 1 : at, view);
-    entities.computeIfAbsent(edge.to(), EntityState::new);
+    int insert = at < 0 ? -at - 1 : at;
+    from.complements.add(insert, view);
+    from.complementTargets.add(insert, to);
   }
 
   private static final Comparator<ComplementView> BY_WEIGHT =
@@ -423,7 +438,11 @@ public final class RecallView {
     relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
     relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
     relativeToStrongest(candidates, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE);
-    int[] ordinals = ordinals(candidates);
+    int[] order = idOrder();
+    int[] ordinals = new int[candidates.size()];
+    for (int i = 0; i < ordinals.length; i++) {
+      ordinals[i] = order[acc.touched.get(i).item.index];
+    }
     reciprocalRank(candidates, ordinals, Features.COOC_SCORE, Features.COOC_RANK);
     reciprocalRank(candidates, ordinals, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
     reciprocalRank(candidates, ordinals, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
@@ -527,17 +546,19 @@ public final class RecallView {
 
   private void complementChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                  Pool acc) {
-    for (String triggerEntity : trigger.entities) {
-      EntityState from = entities.get(triggerEntity);
-      int followed = 0;
-      for (ComplementView edge : from.complements) {
-        if (followed++ >= options.complementsPerEntity()) {
-          break;
-        }
-        EntityState target = entities.get(edge.entity());
+    for (int e = 0; e < trigger.entities.size(); e++) {
+      String triggerEntity = trigger.entities.get(e);
+      EntityState from = trigger.entityStates.get(e);
+      int edges = Math.min(options.complementsPerEntity(), from.complements.size());
+      for (int c = 0; c < edges; c++) {
+        ComplementView edge = from.complements.get(c);
+        EntityState target = from.complementTargets.get(c);
         int popular = 0;
         int fresh = 0;
         for (ItemState candidate : target.itemsByPopularity()) {
+          if (popular >= options.itemsPerEntity() && fresh >= options.newItemsPerEntity()) {
+            break;
+          }
           boolean isNew = candidate.purchases <= options.newItemMaxSales();
           if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
             continue;
@@ -668,14 +689,18 @@ public final class RecallView {
 
   private void sameEntityChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
                                  Pool acc) {
-    for (String name : trigger.entities) {
-      EntityState entity = entities.get(name);
+    for (int e = 0; e < trigger.entities.size(); e++) {
+      String name = trigger.entities.get(e);
+      EntityState entity = trigger.entityStates.get(e);
       if (entity.repeatRate <= 0) {
         continue;
       }
       int popular = 0;
       int fresh = 0;
       for (ItemState candidate : entity.itemsByPopularity()) {
+        if (popular >= options.itemsPerEntity() && fresh >= options.newItemsPerEntity()) {
+          break;
+        }
         boolean isNew = candidate.purchases <= options.newItemMaxSales();
         if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
           continue;
@@ -699,7 +724,7 @@ public final class RecallView {
 
   private Candidate candidate(Accumulator a, int newItemMaxSales) {
     EntityState main = a.target != null ? a.target
-        : a.item.entities.isEmpty() ? null : entities.get(a.item.mainEntity());
+        : a.item.mainEntityState();
     float[] f = baseFeatures(a.item, main);
     double complement = a.complement * f[Features.ITEM_SHARE];
     f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
@@ -848,7 +873,7 @@ public final class RecallView {
       if (bought.contains(item.itemId) || alsoExclude.contains(item.itemId)) {
         continue;
       }
-      EntityState main = item.entities.isEmpty() ? null : entities.get(item.mainEntity());
+      EntityState main = item.mainEntityState();
       out.add(new Candidate(item.itemId, item.title, CHANNEL_POPULAR, baseFeatures(item, main),
           Math.log1p(item.purchases), null, item.purchases == 0));
     }
