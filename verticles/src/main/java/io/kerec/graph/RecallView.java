@@ -91,6 +91,30 @@ public final class RecallView {
     long purchases;
     long recentPurchases;
     int popularityPosition;
+    float logPrice;
+    private long loggedPurchases = -1;
+    private float logPurchases;
+    private long loggedRecent = -1;
+    private float logRecent;
+
+    /** log(1 + sales), computed once per sales count. */
+    float logPurchases() {
+      if (loggedPurchases != purchases) {
+        loggedPurchases = purchases;
+        logPurchases = (float) Math.log1p(purchases);
+      }
+      return logPurchases;
+    }
+
+    /** log(1 + recent sales), computed once per count. */
+    float logRecent() {
+      long recent = Math.max(0, recentPurchases);
+      if (loggedRecent != recent) {
+        loggedRecent = recent;
+        logRecent = (float) Math.log1p(recent);
+      }
+      return logRecent;
+    }
 
     ItemState(String itemId, int index) {
       this.itemId = itemId;
@@ -117,6 +141,17 @@ public final class RecallView {
     long recentPurchases;
     double repeatRate;
     boolean itemsDirty;
+    private long loggedPurchases = -1;
+    private float logPurchases;
+
+    /** log(1 + sales of its items), computed once per sales count. */
+    float logPurchases() {
+      if (loggedPurchases != purchases) {
+        loggedPurchases = purchases;
+        logPurchases = (float) Math.log1p(purchases);
+      }
+      return logPurchases;
+    }
 
     EntityState(String name) {
       this.name = name;
@@ -159,6 +194,7 @@ public final class RecallView {
     state.title = item.title();
     titles.put(state.index, item.title());
     state.price = item.price();
+    state.logPrice = state.price == null || state.price <= 0 ? 0f : (float) Math.log1p(state.price);
     state.category = item.category();
     state.entities = List.copyOf(item.entities());
     List<EntityState> states = new ArrayList<>(state.entities.size());
@@ -463,8 +499,7 @@ public final class RecallView {
       for (int i = 0; i < scores.length; i++) {
         scores[i] = candidates.get(i).baseScore();
       }
-      Arrays.sort(scores);
-      double threshold = scores[scores.length - max];
+      double threshold = select(scores, scores.length - max);
       List<Candidate> kept = new ArrayList<>(max + 16);
       for (Candidate c : candidates) {
         if (Double.compare(c.baseScore(), threshold) >= 0) {
@@ -476,6 +511,40 @@ public final class RecallView {
     }
     candidates.sort(BY_BASE_SCORE);
     return candidates.size() > max ? List.copyOf(candidates.subList(0, max)) : candidates;
+  }
+
+  /** The value at position {@code k} of {@code values} in ascending order (quickselect; reorders the array). */
+  private static double select(double[] values, int k) {
+    int lo = 0;
+    int hi = values.length - 1;
+    while (lo < hi) {
+      double pivot = values[(lo + hi) >>> 1];
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (Double.compare(values[i], pivot) < 0) {
+          i++;
+        }
+        while (Double.compare(values[j], pivot) > 0) {
+          j--;
+        }
+        if (i <= j) {
+          double t = values[i];
+          values[i] = values[j];
+          values[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        hi = j;
+      } else if (k >= i) {
+        lo = i;
+      } else {
+        return values[k];
+      }
+    }
+    return values[k];
   }
 
   /** One recall's accumulators, indexed by item index, in the order first touched. */
@@ -771,14 +840,18 @@ public final class RecallView {
     float[] f = new float[Features.SIZE];
     boolean isNew = item.purchases == 0;
     int entityItems = entity == null ? 0 : entity.items.size();
-    double purchases = isNew && entityItems > 0 ? (double) entity.purchases / entityItems : item.purchases;
-    double recent = isNew && entityItems > 0 ? (double) entity.recentPurchases / entityItems : item.recentPurchases;
-    f[Features.ITEM_POPULARITY] = (float) Math.log1p(purchases);
-    f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, recent));
-    f[Features.ITEM_SHARE] = (float) (isNew && entityItems > 0 ? 1.0 / entityItems : share(item, entity));
-    f[Features.ENTITY_POPULARITY] = entity == null ? 0f : (float) Math.log1p(entity.purchases);
+    if (isNew && entityItems > 0) {
+      f[Features.ITEM_POPULARITY] = (float) Math.log1p((double) entity.purchases / entityItems);
+      f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, (double) entity.recentPurchases / entityItems));
+      f[Features.ITEM_SHARE] = (float) (1.0 / entityItems);
+    } else {
+      f[Features.ITEM_POPULARITY] = item.logPurchases();
+      f[Features.RECENT_POPULARITY] = item.logRecent();
+      f[Features.ITEM_SHARE] = (float) share(item, entity);
+    }
+    f[Features.ENTITY_POPULARITY] = entity == null ? 0f : entity.logPurchases();
     f[Features.REPEAT_RATE] = entity == null ? 0f : (float) entity.repeatRate;
-    f[Features.PRICE] = item.price == null || item.price <= 0 ? 0f : (float) Math.log1p(item.price);
+    f[Features.PRICE] = item.logPrice;
     return f;
   }
 

@@ -26,9 +26,20 @@ final class TitleIndex {
   private static final Set<String> FUNCTION_WORDS = Set.of("a", "and", "of", "the", "with", "in", "for", "on");
 
   private final TitleNormaliser normaliser = TitleNormaliser.withoutAbbreviations();
-  private final List<String[]> words = new ArrayList<>();
-  private final Map<String, IntList> postings = new HashMap<>();
-  private final Map<String, Double> weights = new HashMap<>();
+  /** A word of the catalogue: the items whose titles have it, and its weight as of the last refresh. */
+  private static final class Word {
+    final String text;
+    final IntList items = new IntList();
+    double weight;
+
+    Word(String text) {
+      this.text = text;
+    }
+  }
+
+  private static final Word[] NO_WORDS = new Word[0];
+  private final List<Word[]> words = new ArrayList<>();
+  private final Map<String, Word> postings = new HashMap<>();
   private double[] norms = new double[0];
   private int titled;
   private boolean dirty;
@@ -37,17 +48,20 @@ final class TitleIndex {
   /** Indexes (or re-indexes) an item's title. */
   void put(int item, String title) {
     while (words.size() <= item) {
-      words.add(new String[0]);
+      words.add(NO_WORDS);
     }
-    String[] old = words.get(item);
-    for (String w : old) {
+    Word[] old = words.get(item);
+    for (Word w : old) {
       removePosting(w, item);
     }
     Set<String> distinct = new LinkedHashSet<>(normaliser.tokens(title));
     distinct.removeAll(FUNCTION_WORDS);
-    String[] now = distinct.toArray(String[]::new);
-    for (String w : now) {
-      postings.computeIfAbsent(w, k -> new IntList()).add(item);
+    Word[] now = new Word[distinct.size()];
+    int i = 0;
+    for (String w : distinct) {
+      Word word = postings.computeIfAbsent(w, Word::new);
+      word.items.add(item);
+      now[i++] = word;
     }
     titled += (now.length > 0 ? 1 : 0) - (old.length > 0 ? 1 : 0);
     words.set(item, now);
@@ -67,12 +81,12 @@ final class TitleIndex {
       scratch = new double[words.size() * 2];
     }
     IntList touched = new IntList();
-    for (String w : words.get(item)) {
-      double weight = weights.get(w);
+    for (Word w : words.get(item)) {
+      double weight = w.weight;
       if (weight == 0) {
         continue;
       }
-      IntList list = postings.get(w);
+      IntList list = w.items;
       for (int p = 0; p < list.size; p++) {
         int other = list.values[p];
         if (other == item || !admit.test(other)) {
@@ -93,8 +107,8 @@ final class TitleIndex {
     }
   }
 
-  private void removePosting(String word, int item) {
-    IntList list = postings.get(word);
+  private void removePosting(Word word, int item) {
+    IntList list = word.items;
     int kept = 0;
     for (int i = 0; i < list.size; i++) {
       if (list.values[i] != item) {
@@ -103,7 +117,7 @@ final class TitleIndex {
     }
     list.size = kept;
     if (kept == 0) {
-      postings.remove(word);
+      postings.remove(word.text);
     }
   }
 
@@ -112,13 +126,12 @@ final class TitleIndex {
     if (!dirty) {
       return;
     }
-    weights.clear();
-    postings.forEach((w, list) -> weights.put(w, Math.log((double) titled / list.size)));
+    postings.values().forEach(w -> w.weight = Math.log((double) titled / w.items.size));
     norms = new double[words.size()];
     for (int i = 0; i < norms.length; i++) {
       double sum = 0;
-      for (String w : words.get(i)) {
-        double weight = weights.get(w);
+      for (Word w : words.get(i)) {
+        double weight = w.weight;
         sum += weight * weight;
       }
       norms[i] = Math.sqrt(sum);
