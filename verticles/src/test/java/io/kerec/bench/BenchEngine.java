@@ -85,6 +85,8 @@ final class BenchEngine implements AutoCloseable {
     long judged = System.nanoTime();
     int samples = await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "train", LONG)).body().count();
     long trained = System.nanoTime();
+    settle();
+    long settled = System.nanoTime();
     facts.put("bills_until", until.toString());
     facts.put("items", data.catalog().size());
     facts.put("purchases", ps.size());
@@ -94,7 +96,26 @@ final class BenchEngine implements AutoCloseable {
     facts.put("judge_s", round1((judged - fed) / 1e9));
     facts.put("train_samples", samples);
     facts.put("train_s", round1((trained - judged) / 1e9));
+    facts.put("settle_s", round1((settled - trained) / 1e9));
     System.out.println("bench engine: " + facts);
+  }
+
+  /**
+   * What an operator does after a bulk import, so that the runs measure serving rather than the import's aftermath:
+   * VACUUM ANALYZE and CHECKPOINT in PostgreSQL (else autovacuum of the freshly loaded events and the checkpoint of
+   * their WAL land in the middle of a run), then a full collection of the import's garbage.
+   */
+  private void settle() {
+    io.vertx.pgclient.PgConnectOptions pg = engine.postgres();
+    String url = "jdbc:postgresql://" + pg.getHost() + ":" + pg.getPort() + "/" + pg.getDatabase();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, pg.getUser(), pg.getPassword());
+         java.sql.Statement st = c.createStatement()) {
+      st.execute("VACUUM ANALYZE");
+      st.execute("CHECKPOINT");
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException("settling PostgreSQL after the import failed", e);
+    }
+    System.gc();
   }
 
   int port() {
