@@ -92,29 +92,8 @@ public final class RecallView {
     long recentPurchases;
     int popularityPosition;
     float logPrice;
-    private long loggedPurchases = -1;
-    private float logPurchases;
-    private long loggedRecent = -1;
-    private float logRecent;
-
-    /** log(1 + sales), computed once per sales count. */
-    float logPurchases() {
-      if (loggedPurchases != purchases) {
-        loggedPurchases = purchases;
-        logPurchases = (float) Math.log1p(purchases);
-      }
-      return logPurchases;
-    }
-
-    /** log(1 + recent sales), computed once per count. */
-    float logRecent() {
-      long recent = Math.max(0, recentPurchases);
-      if (loggedRecent != recent) {
-        loggedRecent = recent;
-        logRecent = (float) Math.log1p(recent);
-      }
-      return logRecent;
-    }
+    final LogOfCount logPurchases = new LogOfCount();
+    final LogOfCount logRecent = new LogOfCount();
 
     ItemState(String itemId, int index) {
       this.itemId = itemId;
@@ -131,6 +110,20 @@ public final class RecallView {
   }
 
 
+  /** log(1 + n) as a float feature, computed again only when the count changed. */
+  private static final class LogOfCount {
+    private long count = -1;
+    private float log;
+
+    float of(long n) {
+      if (n != count) {
+        count = n;
+        log = (float) Math.log1p(n);
+      }
+      return log;
+    }
+  }
+
   private static final class EntityState {
     final String name;
     final List<ItemState> items = new ArrayList<>();
@@ -141,17 +134,7 @@ public final class RecallView {
     long recentPurchases;
     double repeatRate;
     boolean itemsDirty;
-    private long loggedPurchases = -1;
-    private float logPurchases;
-
-    /** log(1 + sales of its items), computed once per sales count. */
-    float logPurchases() {
-      if (loggedPurchases != purchases) {
-        loggedPurchases = purchases;
-        logPurchases = (float) Math.log1p(purchases);
-      }
-      return logPurchases;
-    }
+    final LogOfCount logPurchases = new LogOfCount();
 
     EntityState(String name) {
       this.name = name;
@@ -845,11 +828,11 @@ public final class RecallView {
       f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, (double) entity.recentPurchases / entityItems));
       f[Features.ITEM_SHARE] = (float) (1.0 / entityItems);
     } else {
-      f[Features.ITEM_POPULARITY] = item.logPurchases();
-      f[Features.RECENT_POPULARITY] = item.logRecent();
+      f[Features.ITEM_POPULARITY] = item.logPurchases.of(item.purchases);
+      f[Features.RECENT_POPULARITY] = item.logRecent.of(Math.max(0, item.recentPurchases));
       f[Features.ITEM_SHARE] = (float) share(item, entity);
     }
-    f[Features.ENTITY_POPULARITY] = entity == null ? 0f : entity.logPurchases();
+    f[Features.ENTITY_POPULARITY] = entity == null ? 0f : entity.logPurchases.of(entity.purchases);
     f[Features.REPEAT_RATE] = entity == null ? 0f : (float) entity.repeatRate;
     f[Features.PRICE] = item.logPrice;
     return f;
