@@ -1,6 +1,7 @@
 package io.kerec.api;
 
 import io.vertx.core.file.FileSystem;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
@@ -15,7 +16,6 @@ import io.vertx.openapi.contract.Path;
 import io.vertx.openapi.contract.SecurityRequirement;
 import io.vertx.openapi.contract.SecurityScheme;
 import io.vertx.openapi.contract.Server;
-import io.vertx.core.http.HttpMethod;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
