@@ -76,6 +76,7 @@ public final class RecallView {
   private int[] positionScratch = new int[0];
   private int purchasesSinceRecent;
   private boolean recentComputed;
+  private boolean repeatCountsDirty;
   private long latestTs = Long.MIN_VALUE;
   private long purchases;
   private long complementEdges;
@@ -133,6 +134,9 @@ public final class RecallView {
     long purchases;
     long recentPurchases;
     double repeatRate;
+    /** Users who bought an item of this entity, and those of them who bought two or more distinct ones. */
+    int buyers;
+    int repeaters;
     boolean itemsDirty;
     final LogOfCount logPurchases = new LogOfCount();
 
@@ -156,6 +160,19 @@ public final class RecallView {
     final List<Line> lines = new ArrayList<>();
     final Set<String> bought = new HashSet<>();
     final BitSet boughtIndexes = new BitSet();
+    /** How many distinct bought items carry each entity (an entity listed twice by an item counts twice). */
+    final Map<EntityState, int[]> itemsPerEntity = new HashMap<>();
+
+    void countEntities(ItemState item) {
+      for (EntityState entity : item.entityStates) {
+        int n = ++itemsPerEntity.computeIfAbsent(entity, e -> new int[1])[0];
+        if (n == 1) {
+          entity.buyers++;
+        } else if (n == 2) {
+          entity.repeaters++;
+        }
+      }
+    }
   }
 
   /** Adds or replaces an item and its entities. */
@@ -173,6 +190,9 @@ public final class RecallView {
         entity.purchases -= state.purchases;
         entity.recentPurchases -= state.recentPurchases;
       }
+    }
+    if (state.purchases > 0 && !state.entities.equals(item.entities())) {
+      repeatCountsDirty = true;
     }
     state.title = item.title();
     titles.put(state.index, item.title());
@@ -213,7 +233,9 @@ public final class RecallView {
     buyers.add(purchase.userId(), item.index);
     UserState user = users.computeIfAbsent(purchase.userId(), u -> new UserState());
     user.lines.add(new Line(purchase.itemId(), purchase.basketKey(), purchase.tsMillis()));
-    user.bought.add(purchase.itemId());
+    if (user.bought.add(purchase.itemId()) && !repeatCountsDirty) {
+      user.countEntities(item);
+    }
     user.boughtIndexes.set(item.index);
     if (purchaseItems.size == purchaseTimes.length) {
       purchaseTimes = Arrays.copyOf(purchaseTimes, purchaseTimes.length * 2);
@@ -889,30 +911,25 @@ public final class RecallView {
   /**
    * For each entity, the share of its buyers who bought two or more distinct items of it: how much it is a repeat
    * need (t-light holders in every colour) rather than a one-off whose other items are substitutes (a tent).
-   * Smoothed towards zero by one buyer, so an entity nobody has bought twice recalls no more of itself.
+   * Smoothed towards zero by one buyer, so an entity nobody has bought twice recalls no more of itself. The counts
+   * are kept purchase by purchase and recounted only after a sold item's entities changed.
    */
   private void refreshRepeatRates() {
-    Map<String, int[]> buyersAndRepeaters = new HashMap<>();
-    Map<String, Integer> distinct = new HashMap<>();
-    for (UserState user : users.values()) {
-      distinct.clear();
-      for (String itemId : user.bought) {
-        ItemState item = items.get(itemId);
-        if (item != null) {
-          item.entities.forEach(e -> distinct.merge(e, 1, Integer::sum));
+    if (repeatCountsDirty) {
+      entities.values().forEach(entity -> {
+        entity.buyers = 0;
+        entity.repeaters = 0;
+      });
+      for (UserState user : users.values()) {
+        user.itemsPerEntity.clear();
+        for (String itemId : user.bought) {
+          user.countEntities(items.get(itemId));
         }
       }
-      distinct.forEach((entity, n) -> {
-        int[] counts = buyersAndRepeaters.computeIfAbsent(entity, e -> new int[2]);
-        counts[0]++;
-        if (n >= 2) {
-          counts[1]++;
-        }
-      });
+      repeatCountsDirty = false;
     }
     for (EntityState entity : entities.values()) {
-      int[] counts = buyersAndRepeaters.get(entity.name);
-      entity.repeatRate = counts == null ? 0 : counts[1] / (counts[0] + 1.0);
+      entity.repeatRate = entity.repeaters / (entity.buyers + 1.0);
     }
   }
 
