@@ -74,6 +74,9 @@ public final class RecallView {
   private int[] idOrder = new int[0];
   private boolean idOrderDirty;
   private int[] positionScratch = new int[0];
+  private long[] keyScratch = new long[0];
+  private double[] scoreScratch = new double[0];
+  private final Pool pool = new Pool();
   private int purchasesSinceRecent;
   private boolean recentComputed;
   private boolean repeatCountsDirty;
@@ -405,8 +408,13 @@ public final class RecallView {
     return out;
   }
 
+  /**
+   * What one recall gathered about one item. Reused from recall to recall ({@link Pool}); the explanations are kept as
+   * their parts and made into {@link Because} objects only for the candidates kept.
+   */
   private static final class Accumulator {
     final ItemState item;
+    int generation;
     EntityState target;
     double maxWeight;
     double maxConfidence;
@@ -414,27 +422,75 @@ public final class RecallView {
     int triggers;
     double complement;
     double triggerBest;
-    double bestPath = -1;
-    Because because;
+    double bestPath;
+    ItemState becauseTrigger;
+    String becauseTriggerEntity;
+    ComplementView becauseEdge;
     String lastComplementTrigger;
     double cooc;
     double coocMax;
-    double bestCooc = -1;
-    Because coocBecause;
+    double bestCooc;
+    ItemState coocTrigger;
+    double coocCosine;
     double knn;
     double knnMax;
-    double bestKnn = -1;
-    Because knnBecause;
+    double bestKnn;
+    ItemState knnTrigger;
+    double knnCosine;
     double title;
-    double bestTitle = -1;
-    Because titleBecause;
+    double bestTitle;
+    ItemState titleTrigger;
+    double titleCosine;
     double sameEntity;
     double sameEntityShare;
     String lastSameTrigger;
-    Because sameBecause;
+    ItemState sameTrigger;
+    String sameName;
+    EntityState main;
+    float share;
+    float popularity;
+    float recent;
+    double complementScore;
+    double base;
+    int keptAt;
 
     Accumulator(ItemState item) {
       this.item = item;
+    }
+
+    void reset(int generation) {
+      this.generation = generation;
+      target = null;
+      maxWeight = 0;
+      maxConfidence = 0;
+      triggerRecency = 0;
+      triggers = 0;
+      complement = 0;
+      triggerBest = 0;
+      bestPath = -1;
+      becauseTrigger = null;
+      becauseTriggerEntity = null;
+      becauseEdge = null;
+      lastComplementTrigger = null;
+      cooc = 0;
+      coocMax = 0;
+      bestCooc = -1;
+      coocTrigger = null;
+      coocCosine = 0;
+      knn = 0;
+      knnMax = 0;
+      bestKnn = -1;
+      knnTrigger = null;
+      knnCosine = 0;
+      title = 0;
+      bestTitle = -1;
+      titleTrigger = null;
+      titleCosine = 0;
+      sameEntity = 0;
+      sameEntityShare = 0;
+      lastSameTrigger = null;
+      sameTrigger = null;
+      sameName = null;
     }
   }
 
@@ -442,7 +498,7 @@ public final class RecallView {
                                  int maxCandidates, int withoutBill, Set<String> withoutCustomer,
                                  boolean newItemsByTitle) {
     refreshPopularity();
-    Pool acc = new Pool(itemsByIndex.size());
+    Pool acc = pool.begin(itemsByIndex.size());
     for (Trigger t : triggers) {
       ItemState trigger = items.get(t.itemId());
       if (trigger == null) {
@@ -470,58 +526,140 @@ public final class RecallView {
         }
       }
     }
-    List<Candidate> candidates = new ArrayList<>(acc.touched.size());
-    for (Accumulator a : acc.touched) {
-      candidates.add(candidate(a, options.newItemMaxSales()));
-    }
-    relativeToStrongest(candidates, Features.COOC_SCORE, Features.COOC_RELATIVE);
-    relativeToStrongest(candidates, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE);
-    relativeToStrongest(candidates, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE);
-    relativeToStrongest(candidates, Features.KNN_SCORE, Features.KNN_RELATIVE);
-    relativeToStrongest(candidates, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE);
-    int[] order = idOrder();
-    int[] ordinals = new int[candidates.size()];
-    for (int i = 0; i < ordinals.length; i++) {
-      ordinals[i] = order[acc.touched.get(i).item.index];
-    }
-    reciprocalRank(candidates, ordinals, Features.COOC_SCORE, Features.COOC_RANK);
-    reciprocalRank(candidates, ordinals, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RANK);
-    reciprocalRank(candidates, ordinals, Features.SAME_ENTITY, Features.SAME_ENTITY_RANK);
-    reciprocalRank(candidates, ordinals, Features.RECENT_POPULARITY, Features.RECENT_POPULARITY_RANK);
-    return strongest(candidates, maxCandidates);
+    return candidates(acc.touched, maxCandidates, options.newItemMaxSales());
   }
-
-  private static final Comparator<Candidate> BY_BASE_SCORE =
-      Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId);
 
   /**
-   * The {@code max} candidates of highest base score (ties by item id), in that order: the same as sorting all and
-   * keeping the first {@code max}, but only the kept ones are sorted by the full comparator.
+   * The {@code max} strongest of one recall's items as candidates: scored all, then features, explanations and
+   * candidate objects made for the kept ones only. Relative and rank features still compare against every item
+   * the recall touched.
    */
-  private static List<Candidate> strongest(List<Candidate> candidates, int max) {
-    if (candidates.size() > max && max > 0) {
-      double[] scores = new double[candidates.size()];
-      for (int i = 0; i < scores.length; i++) {
-        scores[i] = candidates.get(i).baseScore();
-      }
-      double threshold = select(scores, scores.length - max);
-      List<Candidate> kept = new ArrayList<>(max + 16);
-      for (Candidate c : candidates) {
-        if (Double.compare(c.baseScore(), threshold) >= 0) {
-          kept.add(c);
-        }
-      }
-      kept.sort(BY_BASE_SCORE);
-      return List.copyOf(kept.subList(0, max));
+  private List<Candidate> candidates(List<Accumulator> touched, int max, int newItemMaxSales) {
+    float maxCooc = 0;
+    float maxComplement = 0;
+    float maxSame = 0;
+    float maxKnn = 0;
+    float maxTitle = 0;
+    for (Accumulator a : touched) {
+      score(a);
+      maxCooc = Math.max(maxCooc, (float) a.cooc);
+      maxComplement = Math.max(maxComplement, (float) a.complementScore);
+      maxSame = Math.max(maxSame, (float) a.sameEntityShare);
+      maxKnn = Math.max(maxKnn, (float) a.knn);
+      maxTitle = Math.max(maxTitle, (float) a.title);
     }
-    candidates.sort(BY_BASE_SCORE);
-    return candidates.size() > max ? List.copyOf(candidates.subList(0, max)) : candidates;
+    List<Accumulator> kept = strongest(touched, max);
+    List<Candidate> out = new ArrayList<>(kept.size());
+    for (int i = 0; i < kept.size(); i++) {
+      Accumulator a = kept.get(i);
+      a.keptAt = i;
+      Candidate c = candidate(a, newItemMaxSales);
+      float[] f = c.features();
+      relative(f, Features.COOC_SCORE, Features.COOC_RELATIVE, maxCooc);
+      relative(f, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE, maxComplement);
+      relative(f, Features.SAME_ENTITY, Features.SAME_ENTITY_RELATIVE, maxSame);
+      relative(f, Features.KNN_SCORE, Features.KNN_RELATIVE, maxKnn);
+      relative(f, Features.TITLE_SIMILARITY, Features.TITLE_RELATIVE, maxTitle);
+      out.add(c);
+    }
+    int[] order = idOrder();
+    rankAmongAll(touched, order, a -> (float) a.cooc, Features.COOC_RANK, out);
+    rankAmongAll(touched, order, a -> (float) a.complementScore, Features.COMPLEMENT_RANK, out);
+    rankAmongAll(touched, order, a -> (float) a.sameEntityShare, Features.SAME_ENTITY_RANK, out);
+    rankAmongAll(touched, order, a -> a.recent, Features.RECENT_POPULARITY_RANK, out);
+    return out;
   }
 
-  /** The value at position {@code k} of {@code values} in ascending order (quickselect; reorders the array). */
-  private static double select(double[] values, int k) {
+  /** Sets {@code to} to {@code from} divided by its largest value among one user's candidates. */
+  private static void relative(float[] f, int from, int to, float strongest) {
+    if (strongest > 0) {
+      f[to] = f[from] / strongest;
+    }
+  }
+
+  /** The base score, and the sales values it rests on, of one recalled item. */
+  private static void score(Accumulator a) {
+    a.main = a.target != null ? a.target : a.item.mainEntityState();
+    a.share = itemShare(a.item, a.main);
+    a.popularity = itemPopularity(a.item, a.main);
+    a.recent = recentPopularity(a.item, a.main);
+    a.complementScore = a.complement * a.share;
+    a.base = a.complementScore + a.cooc + a.knn + 0.3 * a.sameEntity + a.title + 1e-4 * a.popularity;
+    a.keptAt = -1;
+  }
+
+  private interface FeatureOf {
+    float of(Accumulator a);
+  }
+
+  /**
+   * Sets {@code to} of each kept candidate to 1 / (1 + rank by {@code value} among all the items the recall touched,
+   * ties by item id), 0 where the value is 0. Sorts primitive keys (value bits, then the item id's position among all
+   * ids), so ties need no string comparison.
+   */
+  private void rankAmongAll(List<Accumulator> touched, int[] order, FeatureOf value, int to, List<Candidate> kept) {
+    if (keyScratch.length < touched.size()) {
+      keyScratch = new long[Math.max(touched.size(), keyScratch.length * 2)];
+    }
+    long[] keys = keyScratch;
+    int[] position = positionScratch;
+    int n = 0;
+    for (int i = 0; i < touched.size(); i++) {
+      Accumulator a = touched.get(i);
+      float v = value.of(a);
+      if (v > 0) {
+        int ordinal = order[a.item.index];
+        keys[n++] = ((long) (Integer.MAX_VALUE - Float.floatToIntBits(v)) << 32) | ordinal;
+        position[ordinal] = i;
+      }
+    }
+    Arrays.sort(keys, 0, n);
+    for (int r = 0; r < n; r++) {
+      Accumulator a = touched.get(position[(int) keys[r]]);
+      if (a.keptAt >= 0) {
+        kept.get(a.keptAt).features()[to] = 1f / (1 + r);
+      }
+    }
+  }
+
+  private static final Comparator<Accumulator> STRONGEST_FIRST =
+      Comparator.comparingDouble((Accumulator a) -> -a.base).thenComparing(a -> a.item.itemId);
+
+  /**
+   * The {@code max} items of highest base score (ties by item id), in that order: the same as sorting all and
+   * keeping the first {@code max}, but only the kept ones are sorted by the full comparator.
+   */
+  private List<Accumulator> strongest(List<Accumulator> touched, int max) {
+    if (touched.size() > max && max > 0) {
+      if (scoreScratch.length < touched.size()) {
+        scoreScratch = new double[Math.max(touched.size(), scoreScratch.length * 2)];
+      }
+      double[] scores = scoreScratch;
+      for (int i = 0; i < touched.size(); i++) {
+        scores[i] = touched.get(i).base;
+      }
+      double threshold = select(scores, touched.size(), touched.size() - max);
+      List<Accumulator> kept = new ArrayList<>(max + 16);
+      for (Accumulator a : touched) {
+        if (Double.compare(a.base, threshold) >= 0) {
+          kept.add(a);
+        }
+      }
+      kept.sort(STRONGEST_FIRST);
+      return kept.subList(0, max);
+    }
+    List<Accumulator> all = new ArrayList<>(touched);
+    all.sort(STRONGEST_FIRST);
+    return all.size() > max ? all.subList(0, max) : all;
+  }
+
+  /**
+   * The value at position {@code k} of the first {@code size} {@code values} in ascending order (quickselect; reorders
+   * them).
+   */
+  private static double select(double[] values, int size, int k) {
     int lo = 0;
-    int hi = values.length - 1;
+    int hi = size - 1;
     while (lo < hi) {
       double pivot = values[(lo + hi) >>> 1];
       int i = lo;
@@ -552,13 +690,23 @@ public final class RecallView {
     return values[k];
   }
 
-  /** One recall's accumulators, indexed by item index, in the order first touched. */
+  /**
+   * The accumulators of the recall under way, indexed by item index, in the order first touched. One pool serves
+   * every recall of the view (recall runs on one thread): an accumulator from an earlier recall is reset when first
+   * touched again.
+   */
   private static final class Pool {
-    final Accumulator[] byIndex;
+    Accumulator[] byIndex = new Accumulator[0];
     final List<Accumulator> touched = new ArrayList<>();
+    int generation;
 
-    Pool(int items) {
-      byIndex = new Accumulator[items];
+    Pool begin(int items) {
+      if (byIndex.length < items) {
+        byIndex = Arrays.copyOf(byIndex, Math.max(items, byIndex.length * 2));
+      }
+      touched.clear();
+      generation++;
+      return this;
     }
 
     Accumulator of(ItemState item) {
@@ -566,6 +714,9 @@ public final class RecallView {
       if (a == null) {
         a = new Accumulator(item);
         byIndex[item.index] = a;
+      }
+      if (a.generation != generation) {
+        a.reset(generation);
         touched.add(a);
       }
       return a;
@@ -603,19 +754,6 @@ public final class RecallView {
       out[i] = order[items.get(candidates.get(i).itemId()).index];
     }
     return out;
-  }
-
-  /** Sets {@code to} to {@code from} divided by its largest value among one user's candidates. */
-  private static void relativeToStrongest(List<Candidate> candidates, int from, int to) {
-    float max = 0;
-    for (Candidate c : candidates) {
-      max = Math.max(max, c.features()[from]);
-    }
-    if (max > 0) {
-      for (Candidate c : candidates) {
-        c.features()[to] = c.features()[from] / max;
-      }
-    }
   }
 
   private void complementChannel(ItemState trigger, double recency, BitSet exclude, RecallOptions options,
@@ -657,7 +795,9 @@ public final class RecallView {
           if (path > a.bestPath) {
             a.bestPath = path;
             a.target = target;
-            a.because = new Because(trigger.itemId, triggerEntity, edge.entity(), edge.weight());
+            a.becauseTrigger = trigger;
+            a.becauseTriggerEntity = triggerEntity;
+            a.becauseEdge = edge;
           }
         }
       }
@@ -680,7 +820,8 @@ public final class RecallView {
       a.coocMax = Math.max(a.coocMax, n.cosine());
       if (path > a.bestCooc) {
         a.bestCooc = path;
-        a.coocBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), n.cosine());
+        a.coocTrigger = trigger;
+        a.coocCosine = n.cosine();
       }
     }
   }
@@ -712,7 +853,8 @@ public final class RecallView {
       a.knnMax = Math.max(a.knnMax, cosine);
       if (path > a.bestKnn) {
         a.bestKnn = path;
-        a.knnBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), cosine);
+        a.knnTrigger = trigger;
+        a.knnCosine = cosine;
       }
     }
   }
@@ -756,7 +898,8 @@ public final class RecallView {
       a.title += path;
       if (path > a.bestTitle) {
         a.bestTitle = path;
-        a.titleBecause = new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), n.cosine());
+        a.titleTrigger = trigger;
+        a.titleCosine = n.cosine();
       }
     }
   }
@@ -788,19 +931,19 @@ public final class RecallView {
           double path = recency * share(candidate, entity);
           a.sameEntityShare += path;
           a.sameEntity += path * entity.repeatRate;
-          if (a.sameBecause == null) {
-            a.sameBecause = new Because(trigger.itemId, name, name, 1.0);
+          if (a.sameTrigger == null) {
+            a.sameTrigger = trigger;
+            a.sameName = name;
           }
         }
       }
     }
   }
 
-  private Candidate candidate(Accumulator a, int newItemMaxSales) {
-    EntityState main = a.target != null ? a.target
-        : a.item.mainEntityState();
-    float[] f = baseFeatures(a.item, main);
-    double complement = a.complement * f[Features.ITEM_SHARE];
+  /** A scored item (see {@link #score}) as a candidate, with its features and explanation. */
+  private static Candidate candidate(Accumulator a, int newItemMaxSales) {
+    float[] f = baseFeatures(a.item, a.main, a.popularity, a.recent, a.share);
+    double complement = a.complementScore;
     f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
     f[Features.EDGE_CONFIDENCE] = (float) a.maxConfidence;
     f[Features.TRIGGER_RECENCY] = (float) a.triggerRecency;
@@ -812,52 +955,76 @@ public final class RecallView {
     f[Features.KNN_SCORE] = (float) a.knn;
     f[Features.KNN_MAX] = (float) a.knnMax;
     f[Features.TITLE_SIMILARITY] = (float) a.title;
-    double base = complement + a.cooc + a.knn + 0.3 * a.sameEntity + a.title + 1e-4 * f[Features.ITEM_POPULARITY];
     String channel;
     Because because;
     if (complement > 0 && complement >= a.cooc && complement >= a.sameEntity) {
       channel = CHANNEL_COMPLEMENT;
-      because = a.because;
+      because = null;
     } else if (a.cooc > 0 && a.cooc >= a.sameEntity && a.cooc >= a.knn) {
       channel = CHANNEL_ALSO_BOUGHT;
-      because = a.coocBecause;
+      because = because(a.coocTrigger, a.item, a.coocCosine);
     } else if (a.knn > 0 && a.knn >= a.sameEntity) {
       channel = CHANNEL_SIMILAR_CUSTOMERS;
-      because = a.knnBecause;
+      because = because(a.knnTrigger, a.item, a.knnCosine);
     } else if (a.title > 0 && a.title >= a.sameEntity) {
       channel = CHANNEL_SIMILAR_TITLE;
-      because = a.titleBecause;
+      because = because(a.titleTrigger, a.item, a.titleCosine);
     } else if (a.sameEntity > 0) {
       channel = CHANNEL_SAME_ENTITY;
-      because = a.sameBecause;
+      because = a.sameTrigger == null ? null : new Because(a.sameTrigger.itemId, a.sameName, a.sameName, 1.0);
     } else {
       channel = CHANNEL_POPULAR;
       because = null;
     }
-    if (a.because != null) {
-      because = a.because;
+    if (a.becauseEdge != null) {
+      because = new Because(a.becauseTrigger.itemId, a.becauseTriggerEntity, a.becauseEdge.entity(),
+          a.becauseEdge.weight());
     }
-    return new Candidate(a.item.itemId, a.item.title, channel, f, base, because,
+    return new Candidate(a.item.itemId, a.item.title, channel, f, a.base, because,
         a.item.purchases <= newItemMaxSales);
   }
 
-  private float[] baseFeatures(ItemState item, EntityState entity) {
+  /** A co-purchase, similar-customer or similar-title explanation: from the trigger's main entity to the item's. */
+  private static Because because(ItemState trigger, ItemState item, double cosine) {
+    return trigger == null ? null : new Because(trigger.itemId, trigger.mainEntity(), item.mainEntity(), cosine);
+  }
+
+  private static float[] baseFeatures(ItemState item, EntityState entity) {
+    return baseFeatures(item, entity, itemPopularity(item, entity), recentPopularity(item, entity),
+        itemShare(item, entity));
+  }
+
+  private static float[] baseFeatures(ItemState item, EntityState entity, float popularity, float recent,
+                                      float share) {
     float[] f = new float[Features.SIZE];
-    boolean isNew = item.purchases == 0;
-    int entityItems = entity == null ? 0 : entity.items.size();
-    if (isNew && entityItems > 0) {
-      f[Features.ITEM_POPULARITY] = (float) Math.log1p((double) entity.purchases / entityItems);
-      f[Features.RECENT_POPULARITY] = (float) Math.log1p(Math.max(0, (double) entity.recentPurchases / entityItems));
-      f[Features.ITEM_SHARE] = (float) (1.0 / entityItems);
-    } else {
-      f[Features.ITEM_POPULARITY] = item.logPurchases.of(item.purchases);
-      f[Features.RECENT_POPULARITY] = item.logRecent.of(Math.max(0, item.recentPurchases));
-      f[Features.ITEM_SHARE] = (float) share(item, entity);
-    }
+    f[Features.ITEM_POPULARITY] = popularity;
+    f[Features.RECENT_POPULARITY] = recent;
+    f[Features.ITEM_SHARE] = share;
     f[Features.ENTITY_POPULARITY] = entity == null ? 0f : entity.logPurchases.of(entity.purchases);
     f[Features.REPEAT_RATE] = entity == null ? 0f : (float) entity.repeatRate;
     f[Features.PRICE] = item.logPrice;
     return f;
+  }
+
+  /** A never-sold item is credited with its entity's average: sales per item. */
+  private static boolean creditedWithEntity(ItemState item, EntityState entity) {
+    return item.purchases == 0 && entity != null && !entity.items.isEmpty();
+  }
+
+  private static float itemPopularity(ItemState item, EntityState entity) {
+    return creditedWithEntity(item, entity)
+        ? (float) Math.log1p((double) entity.purchases / entity.items.size())
+        : item.logPurchases.of(item.purchases);
+  }
+
+  private static float recentPopularity(ItemState item, EntityState entity) {
+    return creditedWithEntity(item, entity)
+        ? (float) Math.log1p(Math.max(0, (double) entity.recentPurchases / entity.items.size()))
+        : item.logRecent.of(Math.max(0, item.recentPurchases));
+  }
+
+  private static float itemShare(ItemState item, EntityState entity) {
+    return creditedWithEntity(item, entity) ? (float) (1.0 / entity.items.size()) : (float) share(item, entity);
   }
 
   /**
