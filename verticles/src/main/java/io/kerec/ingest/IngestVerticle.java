@@ -155,21 +155,21 @@ public final class IngestVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     List<String> itemIds = events.stream().map(Event::itemId).distinct().toList();
-    return store.knownItems(itemIds)
-        .compose(known -> {
+    return store.itemEntities(itemIds)
+        .compose(entities -> {
           for (int i = 0; i < events.size(); i++) {
-            if (!known.contains(events.get(i).itemId())) {
+            if (!entities.containsKey(events.get(i).itemId())) {
               return Future.failedFuture(new ValidationException("[" + i + "].itemId",
                   "unknown item '" + events.get(i).itemId() + "': send it to /v1/items first"));
             }
           }
-          return store.insertEvents(events);
-        })
-        .compose(inserted -> applied(events, Set.copyOf(inserted))
-            .map(v -> new Accepted(events.size(), events.size() - inserted.size())));
+          return store.insertEvents(events)
+              .compose(inserted -> applied(events, Set.copyOf(inserted), entities)
+                  .map(v -> new Accepted(events.size(), events.size() - inserted.size())));
+        });
   }
 
-  private Future<Void> applied(List<Event> events, Set<String> inserted) {
+  private Future<Void> applied(List<Event> events, Set<String> inserted, Map<String, List<String>> entities) {
     List<Event> fresh = events.stream().filter(e -> inserted.contains(e.id())).toList();
     List<FeedbackFact> feedback = fresh.stream().filter(e -> e.type() != EventType.PURCHASE || e.because() != null)
         .map(e -> new FeedbackFact(e.id(), e.type(), e.userId(), e.itemId(), e.ts().toEpochMilli(), e.because()))
@@ -177,21 +177,17 @@ public final class IngestVerticle extends VerticleBase {
     if (!feedback.isEmpty()) {
       vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback), LOCAL);
     }
-    List<Event> purchases = fresh.stream().filter(e -> e.type() == EventType.PURCHASE).toList();
-    if (purchases.isEmpty()) {
+    List<PurchaseFact> facts = fresh.stream().filter(e -> e.type() == EventType.PURCHASE).map(e -> {
+      long ts = e.ts().toEpochMilli();
+      return new PurchaseFact(e.id(), e.userId(), e.itemId(), PurchaseFact.basketKey(e.userId(), e.basketId(), ts),
+          ts, entities.get(e.itemId()));
+    }).toList();
+    if (facts.isEmpty()) {
       return Future.succeededFuture();
     }
-    return store.entitiesOf(purchases.stream().map(Event::itemId).distinct().toList())
-        .compose(entities -> {
-          List<PurchaseFact> facts = purchases.stream().map(e -> {
-            long ts = e.ts().toEpochMilli();
-            return new PurchaseFact(e.id(), e.userId(), e.itemId(), PurchaseFact.basketKey(e.userId(), e.basketId(), ts),
-                ts, entities.getOrDefault(e.itemId(), List.of()));
-          }).toList();
-          PurchasesApplied message = new PurchasesApplied(facts);
-          return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, INTERNAL)
-              .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message, LOCAL));
-        })
+    PurchasesApplied message = new PurchasesApplied(facts);
+    return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, INTERNAL)
+        .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message, LOCAL))
         .mapEmpty();
   }
 

@@ -83,14 +83,22 @@ public final class Store implements AutoCloseable {
         .mapEmpty());
   }
 
-  /** Which of the given item ids exist. */
-  public Future<Set<String>> knownItems(Collection<String> itemIds) {
-    return pool.preparedQuery("SELECT item_id FROM items WHERE item_id = ANY($1)")
+  /**
+   * The given items that exist, each with its entities in extraction order (an empty list for an item without any).
+   * One round trip: ingest checks events' items and learns their entities at once.
+   */
+  public Future<java.util.Map<String, List<String>>> itemEntities(Collection<String> itemIds) {
+    return pool.preparedQuery("""
+            SELECT i.item_id,
+                   COALESCE(array_agg(ie.entity ORDER BY ie.position) FILTER (WHERE ie.entity IS NOT NULL), '{}')
+            FROM items i LEFT JOIN item_entities ie ON ie.item_id = i.item_id
+            WHERE i.item_id = ANY($1) GROUP BY i.item_id
+            """)
         .execute(Tuple.of((Object) itemIds.toArray(String[]::new)))
         .map(rows -> {
-          Set<String> known = new HashSet<>();
-          rows.forEach(row -> known.add(row.getString(0)));
-          return known;
+          java.util.Map<String, List<String>> map = new java.util.HashMap<>();
+          rows.forEach(row -> map.put(row.getString(0), Arrays.asList(row.getArrayOfStrings(1))));
+          return map;
         });
   }
 
@@ -224,20 +232,6 @@ public final class Store implements AutoCloseable {
           java.util.Map<String, Long> counts = new java.util.TreeMap<>();
           rows.forEach(r -> counts.put(r.getString(0), r.getLong(1)));
           return counts;
-        });
-  }
-
-  /** The entities of each given item, in extraction order (items without entities are absent). */
-  public Future<java.util.Map<String, List<String>>> entitiesOf(Collection<String> itemIds) {
-    return pool.preparedQuery("""
-            SELECT item_id, array_agg(entity ORDER BY position) FROM item_entities
-            WHERE item_id = ANY($1) GROUP BY item_id
-            """)
-        .execute(Tuple.of((Object) itemIds.toArray(String[]::new)))
-        .map(rows -> {
-          java.util.Map<String, List<String>> map = new java.util.HashMap<>();
-          rows.forEach(row -> map.put(row.getString(0), Arrays.asList(row.getArrayOfStrings(1))));
-          return map;
         });
   }
 
