@@ -105,6 +105,48 @@ class RecallViewTest {
   }
 
   @Test
+  void repeatRatesKeptPurchaseByPurchaseAreRecountedWhenASoldItemChangesEntity() {
+    RecallView shop = new RecallView();
+    shop.putItem(new ItemEntities("M1", "RED MUG", 1.0, null, List.of("mug")));
+    shop.putItem(new ItemEntities("M2", "BLUE MUG", 1.0, null, List.of("mug")));
+    shop.putItem(new ItemEntities("P1", "TENT", 1.0, null, List.of("tent")));
+    shop.putItem(new ItemEntities("P2", "BIG TENT", 1.0, null, List.of("tent")));
+    shop.putItem(new ItemEntities("F1", "FILLER", 1.0, null, List.of("filler")));
+    RecallOptions popularOnly = new RecallOptions(20, 20, 30, 10, 0, 0, 0, 20, 300, 0);
+    long[] clock = {0};
+    java.util.function.BiConsumer<String, String> purchase = (user, item) -> shop.addPurchase(
+        new PurchaseFact(user + item + clock[0], user, item, "bill" + clock[0], clock[0]++, List.of()));
+    purchase.accept("u1", "M1");
+    purchase.accept("u1", "M2");
+    purchase.accept("u2", "M1");
+    purchase.accept("u3", "P1");
+    purchase.accept("u3", "P1");
+    purchase.accept("probe", "F1");
+    assertThat(repeatRate(shop, popularOnly, "M1")).as("mug: u1 of u1, u2").isEqualTo((float) (1 / 3.0));
+    assertThat(repeatRate(shop, popularOnly, "P2")).as("tent: nobody bought two").isZero();
+
+    shop.putItem(new ItemEntities("M2", "BLUE MUG TENT", 1.0, null, List.of("tent")));
+    purchase.accept("u3", "P2");
+    for (int i = 0; i < 1_000; i++) {
+      purchase.accept("filler", "F1");
+    }
+    assertThat(repeatRate(shop, popularOnly, "M1")).as("mug: u1, u2, no repeater").isZero();
+    assertThat(repeatRate(shop, popularOnly, "P2")).as("tent: u3 of u1, u3").isEqualTo((float) (1 / 3.0));
+
+    purchase.accept("u2", "P1");
+    for (int i = 0; i < 1_000; i++) {
+      purchase.accept("filler", "F1");
+    }
+    assertThat(repeatRate(shop, popularOnly, "P2")).as("tent: u3 of u1, u2, u3").isEqualTo((float) (1 / 4.0));
+  }
+
+  /** The repeat-rate feature of an item among a user's candidates (the user bought only the filler). */
+  private static float repeatRate(RecallView shop, RecallOptions options, String itemId) {
+    return shop.recall("probe", options, 300).stream().filter(c -> c.itemId().equals(itemId)).findFirst()
+        .orElseThrow().features()[Features.REPEAT_RATE];
+  }
+
+  @Test
   void recallFollowsEntityComplementsIncludingNeverSoldItems() {
     buy("alice", "T1", "a1");
     List<Candidate> candidates = view.recall("alice", options, 10);
