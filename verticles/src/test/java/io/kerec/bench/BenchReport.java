@@ -80,14 +80,18 @@ final class BenchReport {
   }
 
   /**
-   * Runs {@link LoadGenerator} as a child JVM on this JVM's class path and returns its JSON result; its output goes
-   * to {@code log}. Fails if it does not exit with 0 within {@code timeoutSeconds}.
+   * Runs {@link LoadGenerator} as a child JVM on this JVM's class path, with {@code jvmOptions} besides its heap
+   * limit, and returns its JSON result; its output goes to {@code log}. Fails if it does not exit with 0 within
+   * {@code timeoutSeconds}.
    */
-  static JsonObject loadGenerator(Path work, long timeoutSeconds, String... args) throws Exception {
+  static JsonObject loadGenerator(Path work, long timeoutSeconds, List<String> jvmOptions, String... args)
+      throws Exception {
     Path result = work.resolve("loadgen-" + args[0] + ".json");
     Path log = work.resolve("loadgen-" + args[0] + ".log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName()));
+        "-Xmx512m"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadGenerator.class.getName()));
     cmd.addAll(List.of(args));
     cmd.add(result.toString());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

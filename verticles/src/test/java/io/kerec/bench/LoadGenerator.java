@@ -36,11 +36,12 @@ import org.HdrHistogram.Histogram;
  *       (comma-separated), {@code /bench/noop}, then {@code /v1/users/{id}/recommendations} over the users of
  *       {@code USERS_FILE} round-robin, then the same with {@code Cache-Control: no-cache} (every answer computed),
  *       each warmed up, then measured for {@code SECONDS}.</li>
- *   <li>{@code live PORT USERS_FILE ITEMS_FILE SOCKETS POSTS IN_FLIGHT RATE PACED_POSTS OUT}: opens one
- *       {@code /v1/live} socket per user, then posts single purchases for those users (never two awaiting one user)
- *       and times each to its user's next frame and to its 202: first {@code PACED_POSTS} started at {@code RATE}
- *       a second (open loop, timed from when each was due), then {@code POSTS} with {@code IN_FLIGHT} at a time
- *       (closed loop: the engine's saturation).</li>
+ *   <li>{@code live PORT USERS_FILE ITEMS_FILE SOCKETS POSTS IN_FLIGHT RATE PACED_POSTS WARM_POSTS OUT}: opens
+ *       one {@code /v1/live} socket per user, then posts single purchases for those users (never two awaiting one
+ *       user): first {@code WARM_POSTS} with {@code IN_FLIGHT} at a time, untimed (the engine's JIT compiles the
+ *       live path), then, each timed to its user's next frame and to its 202, {@code PACED_POSTS} started at
+ *       {@code RATE} a second (open loop, timed from when each was due), then {@code POSTS} with {@code IN_FLIGHT}
+ *       at a time (closed loop: the engine's saturation).</li>
  * </ul>
  *
  * <p>Writes a JSON result to {@code OUT}; exits non-zero on any error.
@@ -60,7 +61,8 @@ public final class LoadGenerator {
             parseLevels(args[3]), Double.parseDouble(args[4]), Double.parseDouble(args[5]));
         case "live" -> live(vertx, Integer.parseInt(args[1]), Files.readAllLines(Path.of(args[2])),
             Files.readAllLines(Path.of(args[3])), Integer.parseInt(args[4]), Integer.parseInt(args[5]),
-            Integer.parseInt(args[6]), Double.parseDouble(args[7]), Integer.parseInt(args[8]));
+            Integer.parseInt(args[6]), Double.parseDouble(args[7]), Integer.parseInt(args[8]),
+            Integer.parseInt(args[9]));
         default -> throw new IllegalArgumentException("unknown mode " + args[0]);
       };
       Files.writeString(Path.of(args[args.length - 1]), result.encodePrettily());
@@ -154,7 +156,7 @@ public final class LoadGenerator {
   }
 
   static JsonObject live(Vertx vertx, int port, List<String> users, List<String> items, int sockets, int posts,
-      int inFlight, double rate, int pacedPosts) throws Exception {
+      int inFlight, double rate, int pacedPosts, int warmPosts) throws Exception {
     if (users.size() < sockets) {
       throw new IllegalArgumentException(sockets + " sockets need as many users, got " + users.size());
     }
@@ -162,11 +164,15 @@ public final class LoadGenerator {
     long connectStart = System.nanoTime();
     run.connect();
     double connectSeconds = (System.nanoTime() - connectStart) / 1e9;
+    long warmStart = System.nanoTime();
+    run.closedLoop(0, warmPosts);
+    double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
     JsonObject paced = run.paced(rate, pacedPosts);
-    JsonObject saturated = run.closedLoop(posts);
+    JsonObject saturated = run.closedLoop(posts, Math.min(100, posts / 10));
     run.close();
     return new JsonObject().put("sockets", run.open.size()).put("connect_s", round(connectSeconds))
-        .put("paced", paced).put("saturated", saturated);
+        .put("warm_posts", warmPosts).put("warm_s", round(warmSeconds)).put("paced", paced)
+        .put("saturated", saturated);
   }
 
   /**
@@ -285,10 +291,12 @@ public final class LoadGenerator {
       return phase.result(total, (System.nanoTime() - start) / 1e9).put("rate_per_s", rate);
     }
 
-    /** {@code inFlight} lanes, each posting its next purchase when the previous one's frame arrived. */
-    JsonObject closedLoop(int posts) throws Exception {
+    /**
+     * {@code inFlight} lanes, each posting its next purchase when the previous one's frame arrived: {@code warm}
+     * untimed, then {@code posts} timed.
+     */
+    JsonObject closedLoop(int posts, int warm) throws Exception {
       Phase phase = new Phase();
-      int warm = Math.min(100, posts / 10);
       int lanes = inFlight;
       AtomicInteger issued = new AtomicInteger();
       CountDownLatch done = new CountDownLatch(lanes);

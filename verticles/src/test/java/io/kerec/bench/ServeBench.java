@@ -52,7 +52,7 @@ class ServeBench {
       Path usersFile = work.resolve("users.txt");
       Files.write(usersFile, users);
       Map<String, Double> before = cacheCounts();
-      JsonObject result = BenchReport.loadGenerator(work, 600, "serve", String.valueOf(rig.port()),
+      JsonObject result = BenchReport.loadGenerator(work, 600, List.of(), "serve", String.valueOf(rig.port()),
           usersFile.toString(), LEVELS, String.valueOf(SECONDS), "1");
       Map<String, Double> after = cacheCounts();
       Map<String, Object> served = new LinkedHashMap<>();
