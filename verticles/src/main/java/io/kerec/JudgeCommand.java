@@ -174,7 +174,7 @@ public final class JudgeCommand {
         return 2;
       }
       Vertx vertx = Vertx.vertx();
-      try (PostgresServer pg = PostgresServer.start(config.postgres(), config.dataPath())) {
+      try (PostgresServer pg = PostgresServer.open(config.postgres(), config.dataPath())) {
         OpenAiVerdictProvider provider = new OpenAiVerdictProvider(vertx, config.judge().openai());
         PairQueue queue = new PairQueue(vertx, pg.connectOptions(), provider.name(), provider.model(),
             provider.promptVersion());
@@ -189,9 +189,7 @@ public final class JudgeCommand {
           provider.close();
         }
       } catch (RuntimeException e) {
-        err.println("kerec judge " + name() + ": " + e.getMessage()
-            + (config.postgres().embedded() ? " (is the engine running on " + config.dataPath() + "? stop it first)"
-            : ""));
+        err.println("kerec judge " + name() + ": " + e.getMessage());
         return 1;
       } finally {
         vertx.close();

@@ -62,8 +62,8 @@ public final class EngineUnderTest implements AutoCloseable {
 
   /**
    * Evaluation settings over a configuration file ({@code null}: the bundled default): the engine's own recall,
-   * judge and rank settings, with timers off, the recommendation cache off, the data directory given and loopback on
-   * a random port.
+   * judge and rank settings, with timers off, the recommendation cache off, PostgreSQL's durability relaxed, the data
+   * directory given and loopback on a random port.
    */
   public static KerecConfig config(Path confFile, Path dataDir) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -74,6 +74,8 @@ public final class EngineUnderTest implements AutoCloseable {
     o.putObject("feedback").put("flushMs", 3_600_000);
     // exact answers: the evaluation asks over kerec.recommend, which never caches, and the HTTP cache is off too
     o.putObject("cache").put("enabled", false);
+    // a throw-away data directory: nothing here has to survive a crash
+    o.putObject("postgres").put("durability", "relaxed");
     return ConfigLoader.load(confFile, Map.of(), o);
   }
 

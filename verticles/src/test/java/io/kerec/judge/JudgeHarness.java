@@ -26,7 +26,7 @@ final class JudgeHarness implements AutoCloseable {
   JudgeHarness(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
     this.postgres = PostgresServer.start(
-        new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 2), dataDir);
+        new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 2, PostgresOptions.RELAXED), dataDir);
   }
 
   PgConnectOptions pg() {
