@@ -47,10 +47,16 @@ import org.slf4j.LoggerFactory;
 public final class GraphVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
   private static final int TRAINING_USERS_PER_STEP = 20;
+  private static final int RECENT_PURCHASE_IDS = 100_000;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
   private final RecallView view = new RecallView();
+  /**
+   * The ids of the last purchases applied: ingest sends a batch again when the graph step failed, and a batch
+   * that failed part-way must not count its first purchases twice.
+   */
+  private final RecentIds recentlyApplied = new RecentIds(RECENT_PURCHASE_IDS);
   private WorkerExecutor graphWorker;
   private GraphStore graph;
   private Store store;
@@ -179,8 +185,20 @@ public final class GraphVerticle extends VerticleBase {
     });
     bus.<PurchasesApplied>consumer(Addresses.GRAPH_PURCHASES, msg -> {
       List<PurchaseFact> purchases = msg.body().purchases();
-      purchases.forEach(view::addPurchase);
-      msg.reply(new Done(purchases.size()));
+      int added = 0;
+      try {
+        for (PurchaseFact p : purchases) {
+          if (recentlyApplied.add(p.eventId())) {
+            view.addPurchase(p);
+            added++;
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.error("purchases not applied to the recall view", e);
+        msg.fail(500, "purchases not applied to the recall view: " + e.getMessage());
+        return;
+      }
+      msg.reply(new Done(added));
     });
     bus.<Complements>consumer(Addresses.GRAPH_COMPLEMENTS, msg -> {
       List<Complement> edges = msg.body().edges();

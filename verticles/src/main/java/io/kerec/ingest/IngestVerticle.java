@@ -48,6 +48,13 @@ public final class IngestVerticle extends VerticleBase {
   /** Within this instance only: in a cluster, each engine applies what it ingested to its own view. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
+  /**
+   * Purchases go to the graph view of this process, which applies every message it gets (or fails it): a slow
+   * graph step is waited for rather than timed out and sent again, which could apply a purchase twice.
+   */
+  private static final DeliveryOptions TO_GRAPH = new DeliveryOptions().setSendTimeout(600_000).setLocalOnly(true);
+  private static final long RETRY_FIRST_MS = 500;
+  private static final long RETRY_MAX_MS = 30_000;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -60,6 +67,14 @@ public final class IngestVerticle extends VerticleBase {
   private final Map<String, Long> accepted = new LinkedHashMap<>(Map.of("items", 0L, "events", 0L));
   private long duplicates;
   private long rejected;
+  /**
+   * Purchases stored (and acknowledged: they are durable) whose graph step failed, by event id, in arrival order.
+   * They are applied again until the graph takes them: by a timer, and at once when a client sends them again.
+   * Should this process die first, the next start applies them from PostgreSQL with everything else.
+   */
+  private final Map<String, PurchaseFact> unapplied = new LinkedHashMap<>();
+  private long retryTimer = -1;
+  private long retryDelayMs = RETRY_FIRST_MS;
 
   public IngestVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
@@ -92,7 +107,8 @@ public final class IngestVerticle extends VerticleBase {
     vertx.eventBus().<EventBatch>consumer(Addresses.EVENTS, msg -> reply(msg, "events", ingestEvents(msg.body())));
     vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "ingest", msg -> msg.reply(new HealthReport("ingest", "UP",
         Map.of("dictionaryEntities", dictionary.canonicalNames().size(), "titlesLearned", titlesAtLastLearn,
-            "accepted", Map.copyOf(accepted), "duplicates", duplicates, "rejected", rejected))));
+            "accepted", Map.copyOf(accepted), "duplicates", duplicates, "rejected", rejected,
+            "awaitingGraph", unapplied.size()))));
   }
 
   private void reply(Message<?> msg, String kind, Future<Accepted> result) {
@@ -177,18 +193,65 @@ public final class IngestVerticle extends VerticleBase {
     if (!feedback.isEmpty()) {
       vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(feedback), LOCAL);
     }
-    List<PurchaseFact> facts = fresh.stream().filter(e -> e.type() == EventType.PURCHASE).map(e -> {
-      long ts = e.ts().toEpochMilli();
-      return new PurchaseFact(e.id(), e.userId(), e.itemId(), PurchaseFact.basketKey(e.userId(), e.basketId(), ts),
-          ts, entities.get(e.itemId()));
-    }).toList();
+    List<PurchaseFact> facts = new ArrayList<>();
+    for (Event e : fresh) {
+      if (e.type() == EventType.PURCHASE) {
+        long ts = e.ts().toEpochMilli();
+        facts.add(new PurchaseFact(e.id(), e.userId(), e.itemId(),
+            PurchaseFact.basketKey(e.userId(), e.basketId(), ts), ts, entities.get(e.itemId())));
+      }
+    }
+    // a client sending again what was stored before but not applied yet: apply it now
+    for (Event e : events) {
+      PurchaseFact waiting = inserted.contains(e.id()) ? null : unapplied.remove(e.id());
+      if (waiting != null) {
+        facts.add(waiting);
+      }
+    }
     if (facts.isEmpty()) {
       return Future.succeededFuture();
     }
+    return toGraph(facts).recover(e -> {
+      // stored, so accepted: the graph takes them later, and never twice (it skips ids it has applied)
+      LOG.warn("{} stored purchases not applied to the graph yet ({}); retrying", facts.size(), e.getMessage());
+      meters.counter("kerec.ingest.graph.retries").increment();
+      facts.forEach(f -> unapplied.put(f.eventId(), f));
+      scheduleRetry();
+      return Future.succeededFuture();
+    });
+  }
+
+  private Future<Void> toGraph(List<PurchaseFact> facts) {
     PurchasesApplied message = new PurchasesApplied(facts);
-    return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, INTERNAL)
+    return vertx.eventBus().request(Addresses.GRAPH_PURCHASES, message, TO_GRAPH)
         .onSuccess(v -> vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, message, LOCAL))
         .mapEmpty();
+  }
+
+  private void scheduleRetry() {
+    if (retryTimer >= 0 || unapplied.isEmpty()) {
+      return;
+    }
+    retryTimer = vertx.setTimer(retryDelayMs, id -> {
+      retryTimer = -1;
+      List<PurchaseFact> facts = new ArrayList<>(unapplied.values());
+      unapplied.clear();
+      if (facts.isEmpty()) {
+        return;
+      }
+      toGraph(facts).onComplete(ar -> {
+        if (ar.succeeded()) {
+          LOG.info("{} stored purchases applied to the graph on retry", facts.size());
+          retryDelayMs = RETRY_FIRST_MS;
+        } else {
+          facts.forEach(f -> unapplied.putIfAbsent(f.eventId(), f));
+          retryDelayMs = Math.min(RETRY_MAX_MS, retryDelayMs * 2);
+          LOG.warn("{} stored purchases still not applied to the graph ({}); next try in {} ms", facts.size(),
+              ar.cause().getMessage(), retryDelayMs);
+        }
+        scheduleRetry();
+      });
+    });
   }
 
   private static Event complete(Event e) {
