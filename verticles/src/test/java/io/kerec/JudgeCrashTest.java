@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,8 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine as a separate process with an LLM judge pointed at the provider simulator: SIGKILL in the middle of a
- * judging run and restart (nothing lost, nothing asked twice but the calls in flight at the kill), then a provider
+ * The engine as a separate process with an LLM judge pointed at the provider simulator: SIGKILL of its JVM and its
+ * PostgreSQL together in the middle of a judging run and restart (nothing lost, nothing paid twice: answers in
+ * flight at the kill are fetched back), then a provider
  * outage (breaker open, judge degraded in {@code /health}, recommendations still served, judging resumes).
  */
 @Tag("e2e")
@@ -91,6 +91,8 @@ class JudgeCrashTest {
 
       JsonObject midRun = awaitJudge(s -> s.getLong("verdicts", 0L) >= 600, Duration.ofMinutes(2));
       long paidBeforeKill = sim.paid().size();
+      // the harshest crash: PostgreSQL (postmaster and all its processes) and the engine's JVM at once
+      int pgKilled = EngineProcess.killPostgres(dir.resolve("data"));
       engine.destroyForcibly().waitFor();
       assertThat(midRun.getJsonObject("queue").getLong("pending")).as("killed mid-run").isPositive();
 
@@ -104,8 +106,9 @@ class JudgeCrashTest {
 
       assertThat(sim.violations()).as("requests sent during a Retry-After").isZero();
       long paidTwice = sim.paidTwice();
-      System.out.printf("crash test: %d entities, %d pairs; %d paid before the kill, %d pairs paid twice, "
-              + "%d random 429s honoured%n", entities, expected, paidBeforeKill, paidTwice, sim.spurious429());
+      System.out.printf("crash test: %d entities, %d pairs; %d paid before the kill of the JVM and %d PostgreSQL "
+              + "processes, %d pairs paid twice, %d random 429s honoured%n", entities, expected, paidBeforeKill,
+          pgKilled, paidTwice, sim.spurious429());
       assertThat(paidTwice).as("answers in flight at the kill are fetched back, not paid again").isZero();
       System.out.printf("crash test: %d stored answers fetched back after the restart (%d pairs)%n",
           sim.recoveredLookups(), done.getLong("recoveredAfterRestart"));
@@ -144,9 +147,9 @@ class JudgeCrashTest {
       engine.waitFor();
       Set<EntityPair> asked = new HashSet<>(sim.asked().keySet());
       try (PostgresServer pg = PostgresServer.start(
-          new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1), dir.resolve("data"));
-           Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
-               + pg.connectOptions().getPort() + "/kerec", "postgres", "");
+          new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1, PostgresOptions.STRICT),
+          dir.resolve("data"));
+           Connection c = pg.dataSource().getConnection();
            Statement st = c.createStatement()) {
         Set<EntityPair> judged = new HashSet<>();
         try (ResultSet rs = st.executeQuery("SELECT source, target FROM verdicts WHERE model = '" + MODEL + "'")) {

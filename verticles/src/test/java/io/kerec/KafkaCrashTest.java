@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -34,13 +33,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The engine as a separate process consuming a large event stream from a real KRaft broker is killed with SIGKILL
- * half-way and restarted: afterwards every event is in PostgreSQL exactly once (count and a checksum over the ids
- * and timestamps), none lost, none applied twice.
+ * three times on the way, and restarted each time: its JVM alone, then its PostgreSQL alone (the postmaster and all
+ * its processes; the engine is then stopped and started again), then both at once. Afterwards every event is in
+ * PostgreSQL exactly once (count and a checksum over the ids and timestamps): an offset is committed only once its
+ * records are durable, so nothing whose offset was committed is lost, and nothing is applied twice.
  */
 @Tag("e2e")
 class KafkaCrashTest {
   private static final int ITEMS = 100;
-  private static final int EVENTS = 120_000;
+  private static final int EVENTS = 90_000;
+
+  /** What is killed. */
+  enum Kill { JVM, POSTGRES, BOTH }
 
   @TempDir
   Path dir;
@@ -81,22 +85,34 @@ class KafkaCrashTest {
         }
         producer.flush();
       }
-      long seen = awaitPurchases(p -> p >= EVENTS / 3, Duration.ofMinutes(3));
-      engine.destroyForcibly().waitFor();
-      System.out.printf("kafka crash test: killed after %d of %d purchases were applied%n", seen, EVENTS);
-      assertThat(seen).as("killed mid-stream").isLessThan(EVENTS);
-
-      engine = launch(conf, "run2.log");
-      long reached = awaitStable(Duration.ofSeconds(20), Duration.ofMinutes(6));
-      System.out.printf("kafka crash test: the graph view counts %d purchases after the restart%n", reached);
+      int run = 1;
+      for (Kill kill : Kill.values()) {
+        long at = EVENTS * (kill.ordinal() + 1L) / 5;
+        long seen = awaitPurchases(p -> p >= at, Duration.ofMinutes(3));
+        int killed = kill == Kill.JVM ? 0 : EngineProcess.killPostgres(dir.resolve("data"));
+        if (kill == Kill.POSTGRES) {
+          Thread.sleep(1_000);
+          engine.destroy();
+        } else {
+          engine.destroyForcibly();
+        }
+        engine.waitFor();
+        System.out.printf("kafka crash test (%s killed): killed after %d of %d purchases were applied (%d "
+            + "PostgreSQL processes killed)%n", kill, seen, EVENTS, killed);
+        assertThat(seen).as("killed mid-stream").isLessThan(EVENTS);
+        engine = launch(conf, "run" + ++run + ".log");
+      }
+      awaitPurchases(p -> p >= EVENTS, Duration.ofMinutes(6));
+      long reached = awaitStable(Duration.ofSeconds(5), Duration.ofMinutes(1));
+      System.out.printf("kafka crash test: the graph view counts %d purchases after the restarts%n", reached);
       assertThat(reached).isEqualTo(EVENTS);
       engine.destroy();
       engine.waitFor();
 
       try (PostgresServer pg = PostgresServer.start(
-          new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1), dir.resolve("data"));
-           Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:"
-               + pg.connectOptions().getPort() + "/kerec", "postgres", "");
+          new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1, PostgresOptions.STRICT),
+          dir.resolve("data"));
+           Connection c = pg.dataSource().getConnection();
            Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT event_id, ts FROM events")) {
         try (Statement st2 = c.createStatement(); ResultSet d = st2.executeQuery(
@@ -112,7 +128,7 @@ class KafkaCrashTest {
         }
         assertThat(count).as("events in PostgreSQL").isEqualTo(EVENTS);
         assertThat(sum).as("checksum of ids and timestamps").isEqualTo(expectedChecksum);
-        System.out.printf("kafka crash test: %d events after the restart, checksum matches%n", count);
+        System.out.printf("kafka crash test: %d events after the restarts, checksum matches%n", count);
       }
     }
   }
