@@ -12,6 +12,7 @@ import io.kerec.bus.Item;
 import io.kerec.bus.ItemBatch;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
+import io.kerec.config.PostgresOptions;
 import io.kerec.dataset.Dataset;
 import io.kerec.dataset.Datasets;
 import io.kerec.dataset.Purchase;
@@ -49,6 +50,11 @@ final class BenchEngine implements AutoCloseable {
   }
 
   static BenchEngine start(Path dir) throws Exception {
+    return start(dir, PostgresOptions.STRICT);
+  }
+
+  /** As {@link #start(Path)}, with PostgreSQL's {@code postgres.durability} set. */
+  static BenchEngine start(Path dir, String durability) throws Exception {
     Instant until = Instant.parse(System.getProperty("kerec.bench.until", "2011-07-01T00:00:00Z"));
     long t0 = System.nanoTime();
     Dataset data = Datasets.read(sharedFile()).splitAt(until).train();
@@ -57,6 +63,7 @@ final class BenchEngine implements AutoCloseable {
     o.putObject("http").put("host", "127.0.0.1").put("port", 0).put("benchEndpoints", true);
     o.putObject("judge").put("autoRun", false);
     o.putObject("rank").put("autoTrain", false).put("device", "cpu");
+    o.putObject("postgres").put("durability", durability);
     KerecConfig config = ConfigLoader.load(null, Map.of(), o);
     Vertx vertx = Engine.newVertx();
     BenchEngine rig = new BenchEngine(vertx, await(Engine.start(vertx, config)), data);
@@ -88,6 +95,7 @@ final class BenchEngine implements AutoCloseable {
     settle();
     long settled = System.nanoTime();
     facts.put("bills_until", until.toString());
+    facts.put("durability", engine.config().postgres().durability());
     facts.put("items", data.catalog().size());
     facts.put("purchases", ps.size());
     facts.put("users", data.userCount());

@@ -1,5 +1,6 @@
 package io.kerec.bench;
 
+import io.kerec.config.PostgresOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,21 +46,60 @@ class LiveBench {
   void measure() throws Exception {
     Path out = BenchReport.out();
     String when = BenchReport.now();
-    try (BenchEngine rig = BenchEngine.start(work.resolve("engine"))) {
+    // the same load with PostgreSQL durable (the default) and relaxed (fsync and synchronous commit off)
+    JsonObject strict = run(PostgresOptions.STRICT);
+    JsonObject relaxed = run(PostgresOptions.RELAXED);
+    Map<String, Object> live = figures(strict);
+    live.put("durability", PostgresOptions.STRICT);
+    live.put("relaxed", figures(relaxed));
+    live.put("measured", when);
+    BenchReport.put(out, "live", live);
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "# Live benchmark%n%nMeasured %s. %,d "
+            + "WebSockets open on `/v1/live`, each subscribed to a distinct user (opened and first frame received in "
+            + "%s s). Single purchases posted to `POST /v1/events` for those users, each timed from the POST to the "
+            + "user's fresh recommendations frame (validation, the PostgreSQL write, the graph update, recall and "
+            + "rank for the user, the frame); none lost. Before them %,d untimed purchases with 8 in flight warmed "
+            + "the JIT (%s s). Load generator in its own JVM (C1 only) on loopback, 2 shared cores. The same run "
+            + "twice, one engine after the other: PostgreSQL `strict` (fsync and synchronous commit on, the "
+            + "default) and `relaxed` (both off).%n%n"
+            + "| PostgreSQL | load | purchases timed | purchases/s | frame p50 | frame p99 | frame p99.9 | 202 p50 "
+            + "| 202 p99 |%n|---|---|---:|---:|---:|---:|---:|---:|---:|%n",
+        when, SOCKETS, strict.getDouble("connect_s"), strict.getInteger("warm_posts"), strict.getDouble("warm_s")));
+    for (String durability : List.of(PostgresOptions.STRICT, PostgresOptions.RELAXED)) {
+      JsonObject r = durability.equals(PostgresOptions.STRICT) ? strict : relaxed;
+      JsonObject paced = r.getJsonObject("paced");
+      JsonObject saturated = r.getJsonObject("saturated");
+      md.append(String.format(Locale.ROOT, "| %s | %s a second, open loop (timed from when due) | %,d | %,d | **%s** "
+              + "| **%s** | %s | %s | %s |%n| %s | %d in flight, closed loop (saturation) | %,d | %,d | %s | %s | %s "
+              + "| %s | %s |%n",
+          durability, fmt(RATE), paced.getLong("posts"), paced.getLong("posts_per_s"), paced.getDouble("p50_ms"),
+          paced.getDouble("p99_ms"), paced.getDouble("p999_ms"), paced.getDouble("ack_p50_ms"),
+          paced.getDouble("ack_p99_ms"),
+          durability, IN_FLIGHT, saturated.getLong("posts"), saturated.getLong("posts_per_s"),
+          saturated.getDouble("p50_ms"), saturated.getDouble("p99_ms"), saturated.getDouble("p999_ms"),
+          saturated.getDouble("ack_p50_ms"), saturated.getDouble("ack_p99_ms")));
+    }
+    md.append(String.format("%nLatencies in ms.%n"));
+    Files.writeString(out.resolve("bench-live.md"), md.toString());
+    System.out.println("live bench: " + live);
+  }
+
+  /** One engine with the given PostgreSQL durability, loaded, then the load generator's phases against it. */
+  private JsonObject run(String durability) throws Exception {
+    Path dir = work.resolve(durability);
+    try (BenchEngine rig = BenchEngine.start(dir.resolve("engine"), durability)) {
       List<String> users = rig.users();
       if (users.size() < SOCKETS) {
         throw new AssertionError(SOCKETS + " sockets need as many users, the bills have " + users.size());
       }
-      Path usersFile = work.resolve("users.txt");
+      Path usersFile = dir.resolve("users.txt");
       Files.write(usersFile, users.subList(0, SOCKETS));
-      Path itemsFile = work.resolve("items.txt");
+      Path itemsFile = dir.resolve("items.txt");
       Files.write(itemsFile, rig.soldItems());
-      JsonObject r = BenchReport.loadGenerator(work, 600, LIGHT_GENERATOR, "live", String.valueOf(rig.port()),
+      JsonObject r = BenchReport.loadGenerator(dir, 600, LIGHT_GENERATOR, "live", String.valueOf(rig.port()),
           usersFile.toString(), itemsFile.toString(), String.valueOf(SOCKETS), String.valueOf(POSTS),
           String.valueOf(IN_FLIGHT), String.valueOf(RATE), String.valueOf(PACED_POSTS), String.valueOf(WARM_POSTS));
-      JsonObject paced = r.getJsonObject("paced");
-      JsonObject saturated = r.getJsonObject("saturated");
-      for (JsonObject phase : List.of(paced, saturated)) {
+      for (JsonObject phase : List.of(r.getJsonObject("paced"), r.getJsonObject("saturated"))) {
         if (phase.getInteger("failures") > 0 || phase.getInteger("lost") > 0) {
           throw new AssertionError("live bench lost frames or requests: " + r.encode());
         }
@@ -67,52 +107,39 @@ class LiveBench {
       if (r.getInteger("sockets") != SOCKETS) {
         throw new AssertionError("live bench opened " + r.getInteger("sockets") + " sockets: " + r.encode());
       }
-      Map<String, Object> live = new LinkedHashMap<>();
-      live.put("p50_ms", paced.getDouble("p50_ms"));
-      live.put("p99_ms", paced.getDouble("p99_ms"));
-      live.put("sockets", r.getInteger("sockets"));
-      live.put("p999_ms", paced.getDouble("p999_ms"));
-      live.put("max_ms", paced.getDouble("max_ms"));
-      live.put("rate_per_s", RATE);
-      live.put("purchases_timed", paced.getLong("posts"));
-      live.put("post_ack_p50_ms", paced.getDouble("ack_p50_ms"));
-      live.put("post_ack_p99_ms", paced.getDouble("ack_p99_ms"));
-      Map<String, Object> sat = new LinkedHashMap<>();
-      sat.put("in_flight", IN_FLIGHT);
-      sat.put("purchases_per_s", saturated.getLong("posts_per_s"));
-      sat.put("purchases_timed", saturated.getLong("posts"));
-      sat.put("p50_ms", saturated.getDouble("p50_ms"));
-      sat.put("p99_ms", saturated.getDouble("p99_ms"));
-      sat.put("post_ack_p50_ms", saturated.getDouble("ack_p50_ms"));
-      sat.put("post_ack_p99_ms", saturated.getDouble("ack_p99_ms"));
-      live.put("saturated", sat);
-      live.put("connect_s", r.getDouble("connect_s"));
-      live.put("warmup_purchases", r.getInteger("warm_posts"));
-      live.put("warmup_s", r.getDouble("warm_s"));
-      live.put("measured", when);
-      live.put("engine", rig.facts);
-      BenchReport.put(out, "live", live);
-      String md = String.format(Locale.ROOT, "# Live benchmark%n%nMeasured %s. %,d WebSockets open on `/v1/live`, "
-              + "each subscribed to a distinct user (opened and first frame received in %s s). Single purchases "
-              + "posted to `POST /v1/events` for those users, each timed from the POST to the user's fresh "
-              + "recommendations frame (validation, the PostgreSQL write, the graph update, recall and rank for the "
-              + "user, the frame); none lost. Before them %,d untimed purchases with 8 in flight warmed the JIT "
-              + "(%s s). Load generator in its own JVM (C1 only) on loopback, 2 shared cores.%n%n"
-              + "| load | purchases timed | purchases/s | frame p50 | frame p99 | frame p99.9 | 202 p50 | 202 p99 |%n"
-              + "|---|---:|---:|---:|---:|---:|---:|---:|%n"
-              + "| %s a second, open loop (timed from when due) | %,d | %,d | **%s** | **%s** | %s | %s | %s |%n"
-              + "| %d in flight, closed loop (saturation) | %,d | %,d | %s | %s | %s | %s | %s |%n%n"
-              + "Latencies in ms.%n",
-          when, SOCKETS, r.getDouble("connect_s"), r.getInteger("warm_posts"), r.getDouble("warm_s"),
-          fmt(RATE), paced.getLong("posts"), paced.getLong("posts_per_s"), paced.getDouble("p50_ms"),
-          paced.getDouble("p99_ms"), paced.getDouble("p999_ms"), paced.getDouble("ack_p50_ms"),
-          paced.getDouble("ack_p99_ms"),
-          IN_FLIGHT, saturated.getLong("posts"), saturated.getLong("posts_per_s"), saturated.getDouble("p50_ms"),
-          saturated.getDouble("p99_ms"), saturated.getDouble("p999_ms"), saturated.getDouble("ack_p50_ms"),
-          saturated.getDouble("ack_p99_ms"));
-      Files.writeString(out.resolve("bench-live.md"), md);
-      System.out.println("live bench: " + live);
+      r.put("engine", new JsonObject(new LinkedHashMap<>(rig.facts)));
+      System.out.println("live bench (" + durability + "): " + r.encode());
+      return r;
     }
+  }
+
+  private static Map<String, Object> figures(JsonObject r) {
+    JsonObject paced = r.getJsonObject("paced");
+    JsonObject saturated = r.getJsonObject("saturated");
+    Map<String, Object> live = new LinkedHashMap<>();
+    live.put("p50_ms", paced.getDouble("p50_ms"));
+    live.put("p99_ms", paced.getDouble("p99_ms"));
+    live.put("sockets", r.getInteger("sockets"));
+    live.put("p999_ms", paced.getDouble("p999_ms"));
+    live.put("max_ms", paced.getDouble("max_ms"));
+    live.put("rate_per_s", RATE);
+    live.put("purchases_timed", paced.getLong("posts"));
+    live.put("post_ack_p50_ms", paced.getDouble("ack_p50_ms"));
+    live.put("post_ack_p99_ms", paced.getDouble("ack_p99_ms"));
+    Map<String, Object> sat = new LinkedHashMap<>();
+    sat.put("in_flight", IN_FLIGHT);
+    sat.put("purchases_per_s", saturated.getLong("posts_per_s"));
+    sat.put("purchases_timed", saturated.getLong("posts"));
+    sat.put("p50_ms", saturated.getDouble("p50_ms"));
+    sat.put("p99_ms", saturated.getDouble("p99_ms"));
+    sat.put("post_ack_p50_ms", saturated.getDouble("ack_p50_ms"));
+    sat.put("post_ack_p99_ms", saturated.getDouble("ack_p99_ms"));
+    live.put("saturated", sat);
+    live.put("connect_s", r.getDouble("connect_s"));
+    live.put("warmup_purchases", r.getInteger("warm_posts"));
+    live.put("warmup_s", r.getDouble("warm_s"));
+    live.put("engine", r.getJsonObject("engine").getMap());
+    return live;
   }
 
   private static String fmt(double rate) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.GarbageCollectionNotificationInfo;
 import io.kerec.Engine;
+import io.kerec.config.PostgresOptions;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
 import io.micrometer.core.instrument.Counter;
@@ -112,13 +113,21 @@ class IngestBench {
   void measure() throws Exception {
     Path out = Path.of(System.getProperty("kerec.bench.out", "target/bench"));
     Files.createDirectories(out);
-    List<Map<String, Object>> phases = new ArrayList<>();
     long xmx = Runtime.getRuntime().maxMemory();
+    // the same phases with PostgreSQL durable (the default) and relaxed (fsync and synchronous commit off)
+    List<Map<String, Object>> phases = run(PostgresOptions.STRICT);
+    List<Map<String, Object>> relaxed = run(PostgresOptions.RELAXED);
+    report(out, xmx, phases, relaxed);
+  }
+
+  private List<Map<String, Object>> run(String durability) throws Exception {
+    List<Map<String, Object>> phases = new ArrayList<>();
+    Path dir = data.resolve(durability);
     try (KafkaClusterTestKit kafka = TestKafka.start(Map.of("kerec.items", 1, "kerec.events", 3))) {
       String bootstrap = kafka.bootstrapServers();
       Vertx vertx = Engine.newVertx();
-      Engine engine = KafkaRig.await(Engine.start(vertx, KafkaRig.config(data, bootstrap, "kerec-bench",
-          k -> k.put("maxBatch", BUFFER))));
+      Engine engine = KafkaRig.await(Engine.start(vertx, KafkaRig.config(dir, bootstrap, "kerec-bench",
+          k -> k.put("maxBatch", BUFFER), o -> o.putObject("postgres").put("durability", durability))));
       Store store = Store.create(vertx, engine.postgres(), 1);
       try (KafkaProducer<String, String> producer = KafkaRig.producer(bootstrap); HeapWatch heap = new HeapWatch()) {
         for (int i = 0; i < ITEMS; i++) {
@@ -169,6 +178,7 @@ class IngestBench {
           double seconds = (System.nanoTime() - started) / 1e9;
           Map<String, Object> row = new LinkedHashMap<>();
           row.put("phase", phase);
+          row.put("durability", durability);
           row.put("events", n);
           row.put("events_per_s", Math.round(((long) applied.count() - base - before) / seconds));
           row.put("duration_s", Math.round(seconds * 10) / 10.0);
@@ -191,6 +201,11 @@ class IngestBench {
         KafkaRig.await(vertx.close());
       }
     }
+    return phases;
+  }
+
+  private static void report(Path out, long xmx, List<Map<String, Object>> phases, List<Map<String, Object>> relaxed)
+      throws Exception {
     Map<String, Object> flood = phases.get(2);
     Map<String, Object> small = phases.get(1);
     Map<String, Object> paced = phases.get(0);
@@ -212,7 +227,13 @@ class IngestBench {
     ingest.put("small_flood_max_backlog", small.get("max_backlog"));
     ingest.put("small_flood_heap_high_water_mb", small.get("heap_high_water_mb"));
     ingest.put("partitions", 3);
+    ingest.put("durability", PostgresOptions.STRICT);
+    ingest.put("relaxed_events_per_s", relaxed.get(2).get("events_per_s"));
+    ingest.put("relaxed_paced_events_per_s", relaxed.get(0).get("events_per_s"));
+    ingest.put("strict_over_relaxed", Math.round(100.0 * (long) flood.get("events_per_s")
+        / (long) relaxed.get(2).get("events_per_s")) / 100.0);
     ingest.put("phases", phases);
+    ingest.put("relaxed_phases", relaxed);
     ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     json.writeValue(out.resolve("bench-ingest.json").toFile(), Map.of("ingest", ingest));
     Path combined = out.resolve("bench.json");
@@ -239,10 +260,18 @@ class IngestBench {
         + "view keeps every user's history in memory), not with the backlog: about %,d bytes per event in the "
         + "small flood and %,d in the flood, whose backlog was three times larger. The backlog itself waits in "
         + "Kafka, not in the engine.%n%n", smallGrowth, floodGrowth));
-    md.append("| phase | events | events/s | s | max backlog | × buffer | heap high-water MB | after GC MB |\n");
-    md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
-    for (Map<String, Object> r : phases) {
-      md.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %,d | %s | %s | %s |%n", r.get("phase"),
+    md.append(String.format(Locale.ROOT, "PostgreSQL durability: the figures above are `strict` (fsync and "
+        + "synchronous commit on, the default). The same phases with `relaxed` (both off), in the same run: flood "
+        + "**%,d events/s**, paced %,d events/s; strict/relaxed = %s.%n%n", (long) relaxed.get(2).get("events_per_s"),
+        (long) relaxed.get(0).get("events_per_s"), ingest.get("strict_over_relaxed")));
+    md.append("| durability | phase | events | events/s | s | max backlog | × buffer | heap high-water MB "
+        + "| after GC MB |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    List<Map<String, Object>> rows = new ArrayList<>(phases);
+    rows.addAll(relaxed);
+    for (Map<String, Object> r : rows) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,d | %s | %,d | %s | %s | %s |%n", r.get("durability"),
+          r.get("phase"),
           (int) r.get("events"), (long) r.get("events_per_s"), r.get("duration_s"), (long) r.get("max_backlog"),
           r.get("backlog_over_buffer"), r.get("heap_high_water_mb"), r.get("heap_after_gc_high_water_mb")));
     }
