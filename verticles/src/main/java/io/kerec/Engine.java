@@ -6,6 +6,7 @@ import io.kerec.api.ApiVerticle;
 import io.kerec.bus.RecordCodec;
 import io.kerec.config.ClusterOptions;
 import io.kerec.config.KerecConfig;
+import io.kerec.graph.GraphStoreFiles;
 import io.kerec.graph.GraphVerticle;
 import io.kerec.ingest.IngestVerticle;
 import io.kerec.ingest.KafkaIngestVerticle;
@@ -39,6 +40,7 @@ public final class Engine {
   private final KerecConfig config;
   private final List<String> deployments = new ArrayList<>();
   private PostgresServer postgres;
+  private io.kerec.graph.GraphStore graph;
   private ApiVerticle api;
 
   private Engine(Vertx vertx, KerecConfig config) {
@@ -98,8 +100,13 @@ public final class Engine {
     return vertx.executeBlocking(() -> PostgresServer.start(config.postgres(), config.dataPath()))
         .compose(pg -> {
           engine.postgres = pg;
+          return vertx.executeBlocking(() -> GraphStoreFiles.open(config, pg.hasItems()));
+        })
+        .compose(graph -> {
+          engine.graph = graph;
+          PostgresServer pg = engine.postgres;
           engine.api = new ApiVerticle(config);
-          return engine.deploy(new GraphVerticle(config, pg.connectOptions()), new DeploymentOptions()
+          return engine.deploy(new GraphVerticle(config, pg.connectOptions(), graph), new DeploymentOptions()
                   .setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("kerec-graph-view").setWorkerPoolSize(1))
               .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
               .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
@@ -141,7 +148,7 @@ public final class Engine {
     return config;
   }
 
-  /** Undeploys every verticle, newest first, then stops PostgreSQL. */
+  /** Undeploys every verticle, newest first, then closes the graph store and stops PostgreSQL. */
   public Future<Void> stop() {
     List<String> reversed = new ArrayList<>(deployments);
     Collections.reverse(reversed);
@@ -151,6 +158,9 @@ public final class Engine {
       chain = chain.compose(v -> vertx.undeploy(id).otherwiseEmpty());
     }
     return chain.compose(v -> vertx.executeBlocking(() -> {
+      if (graph != null) {
+        graph.close(); // the graph verticle closed it, unless it never started (idempotent)
+      }
       if (postgres != null) {
         postgres.close();
       }

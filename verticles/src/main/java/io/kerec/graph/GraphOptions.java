@@ -26,6 +26,13 @@ public record GraphOptions(String backend, String directory, Map<String, String>
   /** Prefix of keys that belong to the store and are not passed on to JanusGraph. */
   public static final String STORE_PREFIX = "kerec.";
 
+  /** The graph store of an engine configuration: {@code graph.*}, under {@code <dataDir>/graph} by default. */
+  public static GraphOptions of(io.kerec.config.KerecConfig config) {
+    var g = config.graph();
+    String dir = g.directory() != null ? g.directory() : config.dataPath().resolve("graph").toString();
+    return new GraphOptions(g.backend(), dir, g.properties());
+  }
+
   public GraphOptions {
     backend = backend == null || backend.isBlank() ? BERKELEYJE : backend.trim().toLowerCase(Locale.ROOT);
     if (!backend.equals(BERKELEYJE) && !backend.equals(INMEMORY) && !backend.equals(CQL)) {

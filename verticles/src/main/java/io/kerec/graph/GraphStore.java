@@ -38,6 +38,14 @@ public interface GraphStore extends AutoCloseable {
   void upsertComplements(List<ComplementEdge> edges);
 
   /**
+   * Removes {@code COMPLEMENTS} edges (a pair whose deciding verdict says it is not complementary). Edges that do
+   * not exist are ignored; entities stay. Idempotent.
+   *
+   * @return the number of edges removed
+   */
+  int removeComplements(java.util.Collection<EdgeKey> edges);
+
+  /**
    * Adds feedback counts to existing edges and sets their weight; {@code updatedAt} (the verdict time) is left
    * alone. Feedback for an edge that does not exist is ignored.
    *

@@ -58,12 +58,16 @@ public final class GraphVerticle extends VerticleBase {
    */
   private final RecentIds recentlyApplied = new RecentIds(RECENT_PURCHASE_IDS);
   private WorkerExecutor graphWorker;
-  private GraphStore graph;
+  private final GraphStore graph;
   private Store store;
 
-  public GraphVerticle(KerecConfig config, PgConnectOptions pg) {
+  /**
+   * @param graph the graph store, opened by {@link GraphStoreFiles#open} (the verticle closes it when it stops)
+   */
+  public GraphVerticle(KerecConfig config, PgConnectOptions pg, GraphStore graph) {
     this.config = config;
     this.pg = pg;
+    this.graph = graph;
     this.ledger = new EdgeFeedbackLedger(config.feedback());
   }
 
@@ -75,52 +79,23 @@ public final class GraphVerticle extends VerticleBase {
   public Future<?> start() {
     graphWorker = vertx.createSharedWorkerExecutor("kerec-graph", 1);
     store = Store.create(vertx, pg, 2);
-    return graphWorker.executeBlocking(() -> JanusGraphStore.open(graphOptions()))
-        .compose(opened -> {
-          graph = opened;
-          return rebuild();
-        })
-        .onSuccess(v -> register());
+    return rebuild().onSuccess(v -> register());
   }
 
-  private GraphOptions graphOptions() {
-    var g = config.graph();
-    String dir = g.directory() != null ? g.directory() : config.dataPath().resolve("graph").toString();
-    return new GraphOptions(g.backend(), dir, g.properties());
-  }
-
+  /**
+   * Syncs the graph store with PostgreSQL ({@link GraphSync}) and builds the recall view from the same data: items,
+   * complements by their deciding verdicts, feedback, then every purchase.
+   */
   private Future<Void> rebuild() {
     long started = System.nanoTime();
-    List<ItemEntities> all = new ArrayList<>();
-    return store.forEachItem(page -> {
-          page.forEach(view::putItem);
-          all.addAll(page);
+    return GraphSync.run(store, graph, graphWorker, config.judge().provider(), ledger)
+        .compose(synced -> {
+          synced.items().forEach(view::putItem);
+          synced.edges().forEach(view::putComplement);
+          synced.flushed().forEach(flushed::put);
+          return flushFeedback();
         })
-        .compose(items -> graphWorker.executeBlocking(() -> {
-          if (graph.countItems() != items) {
-            LOG.info("graph holds {} items, PostgreSQL {}: re-indexing items", graph.countItems(), items);
-            for (int i = 0; i < all.size(); i += 1000) {
-              graph.upsertItems(toNodes(all.subList(i, Math.min(all.size(), i + 1000))));
-            }
-          }
-          List<Complement> edges = new ArrayList<>();
-          graph.forEachComplement(e -> {
-            edges.add(new Complement(e.from(), e.to(), e.weight(), e.confidence(), e.provenance()));
-            if (e.exposures() > 0 || e.clicks() > 0) {
-              flushed.put(new EdgeFeedbackLedger.Key(e.from(), e.to()), new long[] {e.exposures(), e.clicks()});
-            }
-          });
-          return edges;
-        }))
-        .compose(edges -> {
-          edges.forEach(view::putComplement);
-          return store.edgeFeedback();
-        })
-        .compose(feedback -> {
-          feedback.forEach(f -> ledger.add((String) f[0], (String) f[1], (Long) f[2], (Long) f[3]));
-          return flushFeedback().<Void>mapEmpty();
-        })
-        .compose(v -> store.forEachPurchase(page -> page.forEach(view::addPurchase)))
+        .compose(n -> store.forEachPurchase(page -> page.forEach(view::addPurchase)))
         .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
             view.counts()))
         .mapEmpty();
@@ -253,11 +228,13 @@ public final class GraphVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    // feedback counted since the last flush goes to the graph store too (it would also be recounted at the next start)
     Future<Void> closed = graph == null ? Future.succeededFuture()
-        : graphWorker.executeBlocking(() -> {
+        : flushFeedback().<Void>mapEmpty().recover(e -> Future.succeededFuture())
+        .compose(v -> graphWorker.executeBlocking(() -> {
           graph.close();
           return null;
-        });
+        }));
     return closed.eventually(() -> {
       store.close();
       return graphWorker.close();

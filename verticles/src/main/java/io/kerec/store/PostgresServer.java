@@ -22,8 +22,9 @@ import org.postgresql.ds.PGSimpleDataSource;
  * migrations in {@code db/migration}. Blocking: call it off the event loop.
  *
  * <p>The embedded server is run as a store of record (see {@link EmbeddedCluster}): durable commits unless
- * {@code postgres.durability} is {@code relaxed}, a generated SCRAM password, loopback only. It belongs to one
- * process at a time ({@link DataDirLock}); tools reach a running engine's server through {@link #open}.
+ * {@code postgres.durability} is {@code relaxed}, a generated SCRAM password, loopback only. A data directory
+ * belongs to one process at a time ({@link DataDirLock}, taken by {@link #start} with an external server too);
+ * tools reach a running engine's server through {@link #open}.
  */
 public final class PostgresServer implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PostgresServer.class);
@@ -44,7 +45,16 @@ public final class PostgresServer implements AutoCloseable {
    * embedded server needs the data directory to itself: another process using it is an error.
    */
   public static PostgresServer start(PostgresOptions options, Path dataDir) {
-    return options.embedded() ? startEmbedded(options, dataDir, DataDirLock.acquire(dataDir)) : external(options);
+    DataDirLock lock = DataDirLock.acquire(dataDir);
+    if (options.embedded()) {
+      return startEmbedded(options, dataDir, lock);
+    }
+    try {
+      return external(options, lock);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
+    }
   }
 
   private static PostgresServer startEmbedded(PostgresOptions options, Path dataDir, DataDirLock lock) {
@@ -79,7 +89,7 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private static PostgresServer external(PostgresOptions options) {
+  private static PostgresServer external(PostgresOptions options, DataDirLock lock) {
     String password = options.passwordEnv() == null ? null : System.getenv(options.passwordEnv());
     PgConnectOptions connect = new PgConnectOptions().setHost(options.host()).setPort(options.port())
         .setUser(options.user()).setDatabase(options.database());
@@ -89,7 +99,7 @@ public final class PostgresServer implements AutoCloseable {
     try {
       migrate(connect);
       warnIfNotDurable(connect);
-      return new PostgresServer(null, null, null, connect);
+      return new PostgresServer(null, null, lock, connect);
     } catch (SQLException | RuntimeException e) {
       throw new StoreException("PostgreSQL could not be reached or migrated: " + e.getMessage(), e);
     }
@@ -103,7 +113,7 @@ public final class PostgresServer implements AutoCloseable {
    */
   public static PostgresServer open(PostgresOptions options, Path dataDir) {
     if (!options.embedded()) {
-      return external(options);
+      return external(options, null);
     }
     DataDirLock lock = DataDirLock.tryAcquire(dataDir);
     if (lock != null) {
@@ -240,6 +250,17 @@ public final class PostgresServer implements AutoCloseable {
   /** A JDBC data source for the same database (for tools, migrations and tests). */
   public DataSource dataSource() {
     return dataSource(connectOptions);
+  }
+
+  /** Whether the database holds any item (so that an empty graph store is a loss, not a first start). */
+  public boolean hasItems() {
+    try (Connection c = dataSource().getConnection(); Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT 1 FROM items)")) {
+      rs.next();
+      return rs.getBoolean(1);
+    } catch (SQLException e) {
+      throw new StoreException("cannot count items: " + e.getMessage(), e);
+    }
   }
 
   /** The embedded server's postmaster process, or empty for an external or attached server. */

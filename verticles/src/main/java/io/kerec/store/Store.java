@@ -394,6 +394,39 @@ public final class Store implements AutoCloseable {
             })));
   }
 
+  /**
+   * The verdict that decides a judged pair's edge.
+   *
+   * @param provider the provider of that verdict, the edge's provenance
+   */
+  public record DecidingVerdict(String source, String target, boolean complementary, double confidence,
+                                String provider) {
+  }
+
+  /**
+   * For every judged pair, the verdict that decides whether its COMPLEMENTS edge exists, in (source, target)
+   * order: an external judge's verdict (read from Kafka) if there is one, else one of the configured provider
+   * ({@code provider}: its newest model and prompt version that judged the pair), else the newest of any other
+   * provider. This is the precedence the judge follows live, as a query: the graph is rebuilt by it.
+   */
+  public Future<List<DecidingVerdict>> decidingVerdicts(String provider) {
+    return pool.preparedQuery("""
+            SELECT DISTINCT ON (source, target) source, target, complementary, confidence, provider
+            FROM verdicts
+            ORDER BY source, target, (origin IS NOT NULL) DESC, (provider = $1) DESC, created_at DESC,
+                     provider DESC, model DESC, prompt_version DESC
+            """)
+        .execute(Tuple.of(provider))
+        .map(rows -> {
+          List<DecidingVerdict> out = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            out.add(new DecidingVerdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
+                row.getString(4)));
+          }
+          return out;
+        });
+  }
+
   /** The pairs an external judge has decided (read from Kafka), whatever its provider, model and prompt. */
   public Future<Set<EntityPair>> externallyJudgedPairs() {
     return pool.query("SELECT DISTINCT source, target FROM verdicts WHERE origin IS NOT NULL").execute()

@@ -2,6 +2,7 @@ package io.kerec.graph.impl;
 
 import io.kerec.graph.ComplementEdge;
 import io.kerec.graph.EdgeFeedback;
+import io.kerec.graph.EdgeKey;
 import io.kerec.graph.GraphOptions;
 import io.kerec.graph.GraphSchemaException;
 import io.kerec.graph.GraphStore;
@@ -251,6 +252,30 @@ public final class JanusGraphStore implements GraphStore {
       }
       return w;
     });
+  }
+
+  @Override
+  public int removeComplements(Collection<EdgeKey> edges) {
+    Objects.requireNonNull(edges, "edges").forEach(e -> Objects.requireNonNull(e, "edge"));
+    if (edges.isEmpty()) {
+      return 0;
+    }
+    int[] removed = {0};
+    write("removeComplements", tx -> {
+      Writer w = new Writer(tx);
+      w.preloadEntities(edges.stream().flatMap(k -> Stream.of(k.from(), k.to())).toList());
+      for (EdgeKey k : edges) {
+        JanusGraphVertex from = w.entity(k.from(), false);
+        JanusGraphVertex to = from == null ? null : w.entity(k.to(), false);
+        JanusGraphEdge e = to == null ? null : complement(from, to);
+        if (e != null) {
+          e.remove();
+          removed[0]++;
+        }
+      }
+      return w;
+    });
+    return removed[0];
   }
 
   @Override

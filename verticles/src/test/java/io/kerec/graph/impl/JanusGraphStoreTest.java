@@ -85,6 +85,18 @@ class JanusGraphStoreTest {
   }
 
   @Test
+  void removeComplementsRemovesOnlyTheNamedEdgesAndIgnoresMissingOnes() {
+    store.upsertComplements(List.of(edge("tent", "pegs", 0.5), edge("tent", "mallet", 0.4), edge("pegs", "tent", 0.3)));
+    int removed = store.removeComplements(List.of(new io.kerec.graph.EdgeKey("tent", "pegs"),
+        new io.kerec.graph.EdgeKey("tent", "stove"), new io.kerec.graph.EdgeKey("nowhere", "tent")));
+    assertThat(removed).isOne();
+    assertThat(store.topComplements("tent", 5)).extracting(ComplementEdge::to).containsExactly("mallet");
+    assertThat(store.topComplements("pegs", 5)).extracting(ComplementEdge::to).containsExactly("tent");
+    assertThat(store.countEntities()).as("entities stay").isEqualTo(3);
+    assertThat(store.removeComplements(List.of(new io.kerec.graph.EdgeKey("tent", "pegs")))).isZero();
+  }
+
+  @Test
   void anItemTwiceInOneCallEndsWithTheLastVersion() {
     store.upsertItems(List.of(
         new ItemNode("i1", "a", List.of("x", "y")),
