@@ -20,6 +20,7 @@ import io.kerec.bus.RecallResult;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.impl.JanusGraphStore;
+import io.kerec.graph.recall.RecallView;
 import io.kerec.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

@@ -1,4 +1,4 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
 import io.kerec.bus.Because;
 import io.kerec.bus.Candidate;
@@ -26,8 +26,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import io.kerec.graph.CoOccurrence.IntList;
-import io.kerec.graph.CoOccurrence.Neighbour;
+import io.kerec.graph.recall.CoOccurrence.IntList;
+import io.kerec.graph.recall.CoOccurrence.Neighbour;
 
 /**
  * In-memory view of what recall needs: items and their entities, complementary edges by weight, bills (for
