@@ -6,8 +6,9 @@ package io.kerec.graph.recall;
  * and writes only its own fields of each {@link Accumulator}: channels are independent and their order does not
  * change the result. {@link CandidateFeatures} later turns what every channel gathered into one candidate per item.
  *
- * <p>Implementations run on the view's one thread, on the hot path of every recommendation: no allocation per item,
- * no boxing, plain loops.
+ * <p>Implementations run on the view's one thread, on the hot path of every recommendation: plain loops, no boxing,
+ * no streams, and no objects per item (only the similar-title channel keeps a list of its title neighbours per
+ * trigger, as it always did).
  */
 interface RecallChannel {
   /** Adds this channel's candidates for the pass's triggers to the pass. */

@@ -24,7 +24,7 @@
  * {@code Accumulator.reset}), registered in {@code RecallView}'s channel array, and its features and label in
  * {@code CandidateFeatures}. Recall is on the path of every recommendation and was tuned for allocation (pooled
  * accumulators, features only for the kept candidates, quickselect for the kept threshold, cached logarithms):
- * channels loop over plain lists and arrays, without boxing or per-item objects. Nothing here is thread-safe; the
- * graph verticle owns the view on one worker thread.
+ * channels loop over plain lists and arrays, without boxing or streams (see {@code RecallChannel}). Nothing here
+ * is thread-safe; the graph verticle owns the view on one worker thread.
  */
 package io.kerec.graph.recall;
