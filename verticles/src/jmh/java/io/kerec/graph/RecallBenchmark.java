@@ -2,6 +2,8 @@ package io.kerec.graph;
 
 import io.kerec.bus.Candidate;
 import io.kerec.config.RecallOptions;
+import io.kerec.graph.recall.RandomShop;
+import io.kerec.graph.recall.RecallView;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

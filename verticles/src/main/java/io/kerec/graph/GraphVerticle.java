@@ -20,6 +20,8 @@ import io.kerec.bus.RecallResult;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.impl.JanusGraphStore;
+import io.kerec.graph.recall.RecallView;
+import io.kerec.graph.recall.TrainingSetBuilder;
 import io.kerec.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -245,7 +247,7 @@ public final class GraphVerticle extends VerticleBase {
    * Builds training samples {@value #TRAINING_USERS_PER_STEP} users per event-loop turn, so recall keeps being
    * served while a retraining samples thousands of users.
    */
-  private void buildInSteps(Message<TrainingSetRequest> msg, RecallView.TrainingSetBuilder builder) {
+  private void buildInSteps(Message<TrainingSetRequest> msg, TrainingSetBuilder builder) {
     if (builder.step(TRAINING_USERS_PER_STEP)) {
       vertx.runOnContext(v -> buildInSteps(msg, builder));
     } else {

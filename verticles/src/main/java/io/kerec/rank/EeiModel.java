@@ -1,54 +1,33 @@
 package io.kerec.rank;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.initializer.XavierInitializer;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kerec.bus.CandidateIds;
 import io.kerec.bus.EntityViews;
 import io.kerec.bus.Features;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
  * The first E-E-I (entity-entity-item) ranking model: a small MLP over the candidate feature
@@ -57,6 +36,10 @@ import java.util.function.Supplier;
  *
  * <p>Inputs are standardised with per-feature means and standard deviations fitted on the training
  * split; they are saved with the model.
+ *
+ * <p><b>Parts.</b> This class holds the model's state and lock and scores; the network is
+ * {@link EeiBlock}, the training loop {@link EeiTrainer}, the input standardisation
+ * {@link Standardisation}, and the artefact directory is written and read by {@link EeiArtifact}.
  *
  * <p><b>Lifecycle.</b> {@link #create} gives an untrained model that can be {@link #train trained}
  * once; {@link #load} gives a trained one. To retrain, create a new model and swap it in. Close
@@ -79,9 +62,10 @@ import java.util.function.Supplier;
  * the ranking (AUC is unaffected by a monotone shift), but the scores must not be read as
  * real-world purchase probabilities.
  *
- * <p><b>Artefact directory</b> written by {@link #save}: {@value #MODEL_NAME}-0000.params (DJL
- * parameter file) and {@value #METADATA_FILE} (format version, model version, architecture,
- * feature size, standardisation, DJL version, creation time, training report).
+ * <p><b>Artefact directory</b> written by {@link #save} (see {@link EeiArtifact}):
+ * {@value #MODEL_NAME}-0000.params (DJL parameter file) and {@value #METADATA_FILE} (format version,
+ * model version, architecture, feature size, standardisation, DJL version, creation time, training
+ * report).
  */
 public final class EeiModel implements AutoCloseable {
 
@@ -95,14 +79,8 @@ public final class EeiModel implements AutoCloseable {
   public static final String METADATA_FILE = "eei-model.json";
 
   private static final String UNTRAINED = "untrained";
-  private static final float MIN_STD = 1e-6f;
   private static final DateTimeFormatter VERSION_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  /** The PyTorch engine allows a single GradientCollector per JVM at a time. */
-  private static final Object TRAIN_LOCK = new Object();
 
   static {
     RankDevice.ensureOffline();
@@ -114,8 +92,7 @@ public final class EeiModel implements AutoCloseable {
   private final Translator<Rows, float[]> translator = new ScoreTranslator();
 
   // Guarded by lock (written under the write lock, read under the read lock).
-  private float[] means;
-  private float[] stds;
+  private Standardisation standardisation;
   private IdVocabulary vocabulary;
   private int embeddingSize;
   private TrainingReport report;
@@ -139,7 +116,7 @@ public final class EeiModel implements AutoCloseable {
     Objects.requireNonNull(device, "device");
     RankDevice.engine();
     Model model = Model.newInstance(MODEL_NAME, device, RankDevice.ENGINE);
-    model.setBlock(buildBlock());
+    model.setBlock(EeiBlock.mlp());
     return new EeiModel(model, device);
   }
 
@@ -155,41 +132,15 @@ public final class EeiModel implements AutoCloseable {
   public static EeiModel load(Path dir, Device device) throws IOException {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(device, "device");
-    Path metaFile = dir.resolve(METADATA_FILE);
-    if (!Files.isRegularFile(metaFile)) {
-      throw new ModelArtifactException("no " + METADATA_FILE + " in " + dir
-          + " (not a saved EeiModel, or an interrupted save)");
-    }
-    ModelMetadata meta;
-    try {
-      meta = JSON.readValue(metaFile.toFile(), ModelMetadata.class);
-    } catch (JacksonException e) {
-      throw new ModelArtifactException("unreadable " + metaFile + ": " + e.getOriginalMessage(), e);
-    }
-    checkMetadata(meta, metaFile);
-    RankDevice.engine();
-    Model model = Model.newInstance(MODEL_NAME, device, RankDevice.ENGINE);
-    IdVocabulary loadedVocabulary = meta.embeddingSize() > 0 ? new IdVocabulary(meta.entities(), meta.items()) : null;
-    try {
-      model.setBlock(loadedVocabulary == null ? buildBlock() : new EeiBlock(loadedVocabulary.entityTableSize(),
-          loadedVocabulary.itemTableSize(), meta.embeddingSize()));
-      model.load(dir, MODEL_NAME);
-      model.getBlock().freezeParameters(true);
-    } catch (MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new ModelArtifactException("cannot load parameters from " + dir + ": " + e, e);
-    } catch (IOException e) {
-      model.close();
-      throw e;
-    }
-    EeiModel result = new EeiModel(model, device);
-    result.means = meta.means().clone();
-    result.stds = meta.stds().clone();
-    result.vocabulary = loadedVocabulary;
+    EeiArtifact.Loaded saved = EeiArtifact.read(dir, device);
+    ModelMetadata meta = saved.metadata();
+    EeiModel result = new EeiModel(saved.model(), device);
+    result.standardisation = Standardisation.of(meta.means(), meta.stds());
+    result.vocabulary = saved.vocabulary();
     result.embeddingSize = meta.embeddingSize();
     result.report = meta.report();
     result.version = meta.version();
-    result.createdAt = parseInstant(meta.createdAt());
+    result.createdAt = saved.createdAt();
     result.trained = true;
     return result;
   }
@@ -218,8 +169,9 @@ public final class EeiModel implements AutoCloseable {
 
   /**
    * Trains as {@link #train(float[][], float[], TrainOptions)}, but with {@code groups} (the user of each row) the
-   * loss is pairwise: for each positive, {@value #NEGATIVES_PER_POSITIVE} negatives of the same user are drawn each
-   * epoch and the model learns to score the positive above them (RankNet), which is what a per-user top-k needs.
+   * loss is pairwise: for each positive, {@value EeiTrainer#NEGATIVES_PER_POSITIVE} negatives of the same user are
+   * drawn each epoch and the model learns to score the positive above them (RankNet), which is what a per-user top-k
+   * needs.
    * Scores remain probabilities, of ranking above a same-user negative.
    */
   public TrainingReport train(float[][] features, float[] labels, int[] groups, TrainOptions opts) {
@@ -259,13 +211,7 @@ public final class EeiModel implements AutoCloseable {
                               EntityViews views, TrainOptions opts,
                               java.util.function.Consumer<EpochReport> onEpoch) {
     Objects.requireNonNull(opts, "opts");
-    if (ids != null && ids.length != labels.length) {
-      throw new IllegalArgumentException(ids.length + " ids for " + labels.length + " rows");
-    }
-    if (groups != null && groups.length != labels.length) {
-      throw new IllegalArgumentException(groups.length + " groups for " + labels.length + " rows");
-    }
-    validate(features, labels);
+    EeiTrainer.check(features, labels, groups, ids);
     lock.writeLock().lock();
     try {
       ensureOpen();
@@ -273,41 +219,12 @@ public final class EeiModel implements AutoCloseable {
         throw new IllegalStateException(
             "model " + version + " is already trained; create a new EeiModel to retrain");
       }
-      Split split = Split.of(labels, opts.validationFraction(), opts.seed());
-      if (split.trainPositives() == 0 || split.trainPositives() == split.train().length) {
-        throw new IllegalArgumentException("the training split holds a single class ("
-            + split.trainPositives() + " positives of " + split.train().length + " rows)");
-      }
-      IdVocabulary fittedVocabulary = ids != null && opts.embeddingSize() > 0
-          ? IdVocabulary.fit(ids, labels, split.train(), opts.minIdCount()) : null;
-      if (fittedVocabulary != null) {
-        model.setBlock(new EeiBlock(fittedVocabulary.entityTableSize(), fittedVocabulary.itemTableSize(),
-            opts.embeddingSize()));
-      }
-      float[][] fitted = fitStandardisation(features, split.train());
-      float[] trainX = standardise(features, split.train(), fitted[0], fitted[1], fittedVocabulary, ids);
-      float[] trainY = select(labels, split.train());
-      float[] validX = standardise(features, split.validation(), fitted[0], fitted[1], fittedVocabulary, ids);
-      float[] validY = select(labels, split.validation());
-
-      TrainingReport result;
-      RankDevice.prepareCurrentThread();
-      synchronized (TRAIN_LOCK) {
-        int[] trainGroups = null;
-        if (groups != null) {
-          trainGroups = new int[split.train().length];
-          for (int i = 0; i < trainGroups.length; i++) {
-            trainGroups[i] = groups[split.train()[i]];
-          }
-        }
-        ViewSampler sampler = opts.contrastiveWeight() > 0 ? ViewSampler.of(views, fittedVocabulary) : null;
-        result = runTraining(trainX, trainY, trainGroups, validX, validY, split, opts, onEpoch,
-            width(fittedVocabulary), sampler);
-      }
-      means = fitted[0];
-      stds = fitted[1];
-      vocabulary = fittedVocabulary;
-      embeddingSize = fittedVocabulary == null ? 0 : opts.embeddingSize();
+      EeiTrainer.Result fitted = new EeiTrainer(model, device).train(features, labels, groups, ids, views, opts,
+          onEpoch);
+      TrainingReport result = fitted.report();
+      standardisation = fitted.standardisation();
+      vocabulary = fitted.vocabulary();
+      embeddingSize = vocabulary == null ? 0 : opts.embeddingSize();
       report = result;
       createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
       model.getBlock().freezeParameters(true);
@@ -369,7 +286,8 @@ public final class EeiModel implements AutoCloseable {
       if (!trained) {
         throw new IllegalStateException("model is not trained");
       }
-      Rows rows = new Rows(standardise(batch, null, means, stds, vocabulary, ids), batch.length, width(vocabulary));
+      Rows rows = new Rows(standardisation.apply(batch, null, vocabulary, ids), batch.length,
+          Standardisation.width(vocabulary));
       try (Predictor<Rows, float[]> predictor = model.newPredictor(translator)) {
         return predictor.predict(rows);
       } catch (TranslateException e) {
@@ -397,20 +315,11 @@ public final class EeiModel implements AutoCloseable {
       if (!trained) {
         throw new IllegalStateException("an untrained model cannot be saved");
       }
-      Files.createDirectories(dir);
-      Files.deleteIfExists(dir.resolve(METADATA_FILE));
-      model.save(dir, MODEL_NAME);
       ModelMetadata meta = new ModelMetadata(FORMAT_VERSION, version, architecture(embeddingSize), Features.SIZE,
-          means.clone(), stds.clone(), createdAt.toString(), Engine.getDjlVersion(), report, embeddingSize,
-          vocabulary == null ? null : vocabulary.entities(), vocabulary == null ? null : vocabulary.items());
-      Path tmp = Files.createTempFile(dir, METADATA_FILE, ".tmp");
-      try {
-        JSON.writeValue(tmp.toFile(), meta);
-        Files.move(tmp, dir.resolve(METADATA_FILE), StandardCopyOption.REPLACE_EXISTING,
-            StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+          standardisation.means(), standardisation.stds(), createdAt.toString(), Engine.getDjlVersion(), report,
+          embeddingSize, vocabulary == null ? null : vocabulary.entities(),
+          vocabulary == null ? null : vocabulary.items());
+      EeiArtifact.write(dir, model, meta);
     } finally {
       lock.readLock().unlock();
     }
@@ -501,7 +410,8 @@ public final class EeiModel implements AutoCloseable {
 
   /** Standardised, flattened rows, ready for a {@link Predictor} from {@link #translator()}. */
   Rows prepare(float[][] batch) {
-    return new Rows(standardise(batch, null, means, stds, vocabulary, null), batch.length, width(vocabulary));
+    return new Rows(standardisation.apply(batch, null, vocabulary, null), batch.length,
+        Standardisation.width(vocabulary));
   }
 
   /**
@@ -533,354 +443,9 @@ public final class EeiModel implements AutoCloseable {
     return translator;
   }
 
-  // ------------------------------------------------------------------------------------ training
-
-  private static final int NEGATIVES_PER_POSITIVE = 4;
-
-  /** Pairs (positive row, negative row of the same group) for one epoch, shuffled. */
-  private static int[][] epochPairs(float[] y, int[] groups, SplittableRandom rng) {
-    Map<Integer, List<Integer>> negatives = new HashMap<>();
-    for (int i = 0; i < y.length; i++) {
-      if (y[i] <= 0.5f) {
-        negatives.computeIfAbsent(groups[i], g -> new ArrayList<>()).add(i);
-      }
-    }
-    List<int[]> pairs = new ArrayList<>();
-    for (int i = 0; i < y.length; i++) {
-      List<Integer> own = y[i] > 0.5f ? negatives.get(groups[i]) : null;
-      if (own == null) {
-        continue;
-      }
-      for (int k = 0; k < NEGATIVES_PER_POSITIVE; k++) {
-        pairs.add(new int[] {i, own.get(rng.nextInt(own.size()))});
-      }
-    }
-    for (int i = pairs.size() - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int[] t = pairs.get(i);
-      pairs.set(i, pairs.get(j));
-      pairs.set(j, t);
-    }
-    return pairs.toArray(int[][]::new);
-  }
-
-  private TrainingReport runTraining(float[] trainX, float[] trainY, int[] trainGroups, float[] validX,
-      float[] validY, Split split, TrainOptions opts, java.util.function.Consumer<EpochReport> onEpoch,
-      int width, ViewSampler sampler) {
-    int trainRows = trainY.length;
-    int validRows = validY.length;
-    SplittableRandom rng = new SplittableRandom(opts.seed() ^ 0x5DEECE66DL);
-    DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.sigmoidBinaryCrossEntropyLoss())
-        .optOptimizer(Optimizer.adam()
-            .optLearningRateTracker(Tracker.fixed(opts.learningRate()))
-            .build())
-        .optDevices(new Device[] {device})
-        .optInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
-    List<EpochReport> epochs = new ArrayList<>(opts.epochs());
-    long samplesSeen = 0;
-    long computeNanos = 0;
-    long start = System.nanoTime();
-    try {
-      RankDevice.engine().setRandomSeed((int) (opts.seed() ^ (opts.seed() >>> 32)));
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(opts.batchSize(), width));
-        float[] bx = new float[opts.batchSize() * width];
-        float[] by = new float[opts.batchSize()];
-        float[] bx2 = new float[opts.batchSize() * width];
-        for (int epoch = 1; epoch <= opts.epochs(); epoch++) {
-          long epochStart = System.nanoTime();
-          double lossSum = 0;
-          int samples;
-          if (trainGroups != null) {
-            int[][] pairs = epochPairs(trainY, trainGroups, rng);
-            samples = pairs.length;
-            for (int from = 0; from < pairs.length; from += opts.batchSize()) {
-              int n = Math.min(opts.batchSize(), pairs.length - from);
-              for (int r = 0; r < n; r++) {
-                System.arraycopy(trainX, pairs[from + r][0] * width, bx, r * width, width);
-                System.arraycopy(trainX, pairs[from + r][1] * width, bx2, r * width, width);
-              }
-              try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDArray better = rows(batchManager, bx, n, width);
-                NDArray worse = rows(batchManager, bx2, n, width);
-                lossSum += (double) n * optimise(trainer, batchManager.ones(new Shape(n, 1)),
-                    () -> trainer.forward(new NDList(better)).singletonOrThrow()
-                        .sub(trainer.forward(new NDList(worse)).singletonOrThrow()),
-                    alignment(trainer, batchManager, sampler, opts, rng), epoch);
-              }
-            }
-          } else {
-            int[] order = epochOrder(trainY, split.trainPositives(), opts.balanceClasses(), rng);
-            samples = order.length;
-            for (int from = 0; from < order.length; from += opts.batchSize()) {
-              int n = Math.min(opts.batchSize(), order.length - from);
-              for (int r = 0; r < n; r++) {
-                int row = order[from + r];
-                System.arraycopy(trainX, row * width, bx, r * width, width);
-                by[r] = trainY[row];
-              }
-              try (NDManager batchManager = trainer.getManager().newSubManager()) {
-                NDArray x = rows(batchManager, bx, n, width);
-                NDArray y = batchManager.create(Arrays.copyOf(by, n), new Shape(n, 1));
-                lossSum += (double) n * optimise(trainer, y,
-                    () -> trainer.forward(new NDList(x)).singletonOrThrow(),
-                    alignment(trainer, batchManager, sampler, opts, rng), epoch);
-              }
-            }
-          }
-          samplesSeen += samples;
-          computeNanos += System.nanoTime() - epochStart;
-          double auc = validRows == 0 ? Double.NaN
-              : Auc.of(logits(trainer, validX, validRows, width), validY);
-          EpochReport epochReport = new EpochReport(epoch, samples == 0 ? 0 : lossSum / samples, auc);
-          epochs.add(epochReport);
-          onEpoch.accept(epochReport);
-        }
-      }
-    } catch (TrainingException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new TrainingException("training failed: " + e, e);
-    }
-    long millis = (System.nanoTime() - start) / 1_000_000;
-    double perSecond = computeNanos == 0 ? 0 : samplesSeen / (computeNanos / 1e9);
-    double finalAuc = epochs.get(epochs.size() - 1).validationAuc();
-    return new TrainingReport(epochs, finalAuc, trainRows, split.trainPositives(), validRows,
-        split.validationPositives(), samplesSeen, millis, perSecond, opts);
-  }
-
-  /** The first {@code n} standardised rows of a batch buffer as an (n, width) array. */
-  private static NDArray rows(NDManager manager, float[] buffer, int n, int width) {
-    return manager.create(Arrays.copyOf(buffer, n * width), new Shape(n, width));
-  }
-
-  /** Entities drawn per step for the contrastive alignment. */
-  private static final int ALIGNMENT_BATCH = 128;
-
-  /** The weighted alignment loss of a freshly drawn batch of entities, or null when it is off. */
-  private static Supplier<NDArray> alignment(Trainer trainer, NDManager manager, ViewSampler sampler,
-                                             TrainOptions opts, SplittableRandom rng) {
-    if (sampler == null) {
-      return null;
-    }
-    float[][] drawn = sampler.draw(ALIGNMENT_BATCH, rng);
-    Shape shape = new Shape(drawn[0].length / sampler.tableSize(), sampler.tableSize());
-    NDArray complement = manager.create(drawn[0], shape);
-    NDArray coPurchase = manager.create(drawn[1], shape);
-    return () -> trainer.forward(new NDList(complement, coPurchase)).singletonOrThrow()
-        .mul(opts.contrastiveWeight());
-  }
-
-  /**
-   * One optimiser step on the sigmoid cross-entropy of {@code logits} against {@code labels}, plus {@code extra}
-   * when given; the batch loss.
-   */
-  private static float optimise(Trainer trainer, NDArray labels, Supplier<NDArray> logits,
-                                Supplier<NDArray> extra, int epoch) {
-    float value;
-    try (GradientCollector collector = trainer.newGradientCollector()) {
-      NDArray loss = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits.get()));
-      if (extra != null) {
-        loss = loss.add(extra.get());
-      }
-      collector.backward(loss);
-      value = loss.getFloat();
-      if (!Float.isFinite(value)) {
-        throw new TrainingException("loss became " + value + " in epoch " + epoch + "; lower the learning rate");
-      }
-    }
-    trainer.step();
-    return value;
-  }
-
-  /** Raw logits of standardised rows, in chunks, with the trainer's (current) parameters. */
-  private static float[] logits(Trainer trainer, float[] x, int rows, int width) {
-    float[] out = new float[rows];
-    int chunk = 4096;
-    for (int from = 0; from < rows; from += chunk) {
-      int n = Math.min(chunk, rows - from);
-      try (NDManager manager = trainer.getManager().newSubManager()) {
-        NDArray input = manager.create(
-            Arrays.copyOfRange(x, from * width, (from + n) * width),
-            new Shape(n, width));
-        float[] part = trainer.evaluate(new NDList(input)).singletonOrThrow().toFloatArray();
-        System.arraycopy(part, 0, out, from, n);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Row order of one epoch: every training row once, plus (when balancing) minority rows drawn
-   * with replacement until both classes are equally frequent; then a seeded Fisher-Yates shuffle.
-   */
-  private static int[] epochOrder(float[] y, int positives, boolean balance,
-      SplittableRandom rng) {
-    int n = y.length;
-    int negatives = n - positives;
-    int extra = balance ? Math.abs(negatives - positives) : 0;
-    int[] order = new int[n + extra];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    if (extra > 0) {
-      boolean minorityPositive = positives < negatives;
-      int[] minority = new int[Math.min(positives, negatives)];
-      int m = 0;
-      for (int i = 0; i < n; i++) {
-        if ((y[i] > 0.5f) == minorityPositive) {
-          minority[m++] = i;
-        }
-      }
-      for (int k = 0; k < extra; k++) {
-        order[n + k] = minority[rng.nextInt(minority.length)];
-      }
-    }
-    shuffle(order, rng);
-    return order;
-  }
-
-  private static void shuffle(int[] a, SplittableRandom rng) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-  }
-
-  // --------------------------------------------------------------------------- data preparation
-
-  private static void validate(float[][] features, float[] labels) {
-    Objects.requireNonNull(features, "features");
-    Objects.requireNonNull(labels, "labels");
-    if (features.length != labels.length) {
-      throw new IllegalArgumentException("features and labels differ in length: "
-          + features.length + " vs " + labels.length);
-    }
-    if (features.length < 2) {
-      throw new IllegalArgumentException("need at least 2 rows, got " + features.length);
-    }
-    for (int i = 0; i < features.length; i++) {
-      float[] row = features[i];
-      if (row == null || row.length != Features.SIZE) {
-        throw new IllegalArgumentException("row " + i + " must have " + Features.SIZE
-            + " features, has " + (row == null ? "null" : row.length));
-      }
-      for (int f = 0; f < row.length; f++) {
-        if (!Float.isFinite(row[f])) {
-          throw new IllegalArgumentException("feature " + f + " of row " + i + " is " + row[f]);
-        }
-      }
-      if (labels[i] != 0f && labels[i] != 1f) {
-        throw new IllegalArgumentException("label " + i + " must be 0 or 1, got " + labels[i]);
-      }
-    }
-  }
-
-  /** Means and (population) standard deviations of the given rows; tiny deviations become 1. */
-  private static float[][] fitStandardisation(float[][] features, int[] rows) {
-    double[] sum = new double[Features.SIZE];
-    double[] sumSq = new double[Features.SIZE];
-    for (int row : rows) {
-      for (int f = 0; f < Features.SIZE; f++) {
-        double v = features[row][f];
-        sum[f] += v;
-        sumSq[f] += v * v;
-      }
-    }
-    float[] mean = new float[Features.SIZE];
-    float[] std = new float[Features.SIZE];
-    for (int f = 0; f < Features.SIZE; f++) {
-      double m = sum[f] / rows.length;
-      double variance = Math.max(0, sumSq[f] / rows.length - m * m);
-      mean[f] = (float) m;
-      float s = (float) Math.sqrt(variance);
-      std[f] = s < MIN_STD ? 1f : s;
-    }
-    return new float[][] {mean, std};
-  }
-
-  /**
-   * Standardised rows (all rows when {@code rows} is null), flattened row-major, each followed by its embedding-table
-   * rows when there is a vocabulary.
-   */
-  private static float[] standardise(float[][] features, int[] rows, float[] mean, float[] std,
-                                     IdVocabulary vocabulary, CandidateIds[] ids) {
-    int n = rows == null ? features.length : rows.length;
-    int width = width(vocabulary);
-    float[] out = new float[n * width];
-    for (int r = 0; r < n; r++) {
-      int source = rows == null ? r : rows[r];
-      float[] row = features[source];
-      int base = r * width;
-      for (int f = 0; f < Features.SIZE; f++) {
-        out[base + f] = (row[f] - mean[f]) / std[f];
-      }
-      if (vocabulary != null) {
-        vocabulary.rows(ids == null ? null : ids[source], out, base + Features.SIZE);
-      }
-    }
-    return out;
-  }
-
-  private static int width(IdVocabulary vocabulary) {
-    return vocabulary == null ? Features.SIZE : EeiBlock.width();
-  }
-
   /** The layout name recorded in the artefact. */
   static String architecture(int embeddingSize) {
     return embeddingSize == 0 ? ARCHITECTURE : "eei-ids" + embeddingSize + "-" + ARCHITECTURE;
-  }
-
-  private static float[] select(float[] values, int[] rows) {
-    float[] out = new float[rows.length];
-    for (int i = 0; i < rows.length; i++) {
-      out[i] = values[rows[i]];
-    }
-    return out;
-  }
-
-  // ------------------------------------------------------------------------------------- helpers
-
-  private static Block buildBlock() {
-    return EeiBlock.mlp();
-  }
-
-  private static void checkMetadata(ModelMetadata meta, Path file) {
-    if (meta.format() != FORMAT_VERSION) {
-      throw new ModelArtifactException(file + ": artefact format " + meta.format()
-          + ", this code reads format " + FORMAT_VERSION);
-    }
-    if (meta.featureSize() != Features.SIZE) {
-      throw new ModelArtifactException(file + ": model expects " + meta.featureSize()
-          + " features, Features.SIZE is " + Features.SIZE);
-    }
-    if (!architecture(meta.embeddingSize()).equals(meta.architecture())) {
-      throw new ModelArtifactException(file + ": architecture " + meta.architecture()
-          + ", this code builds " + architecture(meta.embeddingSize()));
-    }
-    if (meta.embeddingSize() > 0 && (meta.entities() == null || meta.items() == null)) {
-      throw new ModelArtifactException(file + ": id embeddings without their vocabulary");
-    }
-    if (meta.version() == null || meta.means() == null || meta.stds() == null
-        || meta.means().length != Features.SIZE || meta.stds().length != Features.SIZE) {
-      throw new ModelArtifactException(file + ": version or standardisation missing");
-    }
-    for (int f = 0; f < Features.SIZE; f++) {
-      if (!Float.isFinite(meta.means()[f]) || !(meta.stds()[f] > 0f)
-          || !Float.isFinite(meta.stds()[f])) {
-        throw new ModelArtifactException(file + ": bad standardisation for feature " + f);
-      }
-    }
-  }
-
-  private static Instant parseInstant(String value) {
-    try {
-      return value == null ? null : Instant.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new ModelArtifactException("bad createdAt '" + value + "'", e);
-    }
   }
 
   /** 8 hex digits summarising the parameter values (same weights, same digest). */
@@ -920,46 +485,6 @@ public final class EeiModel implements AutoCloseable {
     @Override
     public Batchifier getBatchifier() {
       return null;
-    }
-  }
-
-  /** Seeded, per-class split into training and validation row indices. */
-  private record Split(int[] train, int[] validation, int trainPositives,
-      int validationPositives) {
-
-    static Split of(float[] labels, double validationFraction, long seed) {
-      SplittableRandom rng = new SplittableRandom(seed);
-      int positives = 0;
-      for (float label : labels) {
-        if (label > 0.5f) {
-          positives++;
-        }
-      }
-      int[] pos = new int[positives];
-      int[] neg = new int[labels.length - positives];
-      int p = 0;
-      int q = 0;
-      for (int i = 0; i < labels.length; i++) {
-        if (labels[i] > 0.5f) {
-          pos[p++] = i;
-        } else {
-          neg[q++] = i;
-        }
-      }
-      shuffle(pos, rng);
-      shuffle(neg, rng);
-      int validPos = (int) Math.round(pos.length * validationFraction);
-      int validNeg = (int) Math.round(neg.length * validationFraction);
-      int[] validation = new int[validPos + validNeg];
-      int[] train = new int[labels.length - validation.length];
-      System.arraycopy(pos, 0, validation, 0, validPos);
-      System.arraycopy(neg, 0, validation, validPos, validNeg);
-      System.arraycopy(pos, validPos, train, 0, pos.length - validPos);
-      System.arraycopy(neg, validNeg, train, pos.length - validPos, neg.length - validNeg);
-      // training order does not matter (each epoch reshuffles); keep it sorted for locality
-      Arrays.sort(train);
-      Arrays.sort(validation);
-      return new Split(train, validation, pos.length - validPos, validPos);
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -304,7 +304,7 @@ class RecallViewTest {
     buy("bob", "C1", "b1");
     buy("bob", "K1", "b2");
     TrainingSet whole = view.trainingSet(options, 100, 7, 10);
-    RecallView.TrainingSetBuilder builder = view.trainingSetBuilder(options, 100, 7, true, 10);
+    TrainingSetBuilder builder = view.trainingSetBuilder(options, 100, 7, true, 10);
     int steps = 1;
     while (builder.step(1)) {
       steps++;

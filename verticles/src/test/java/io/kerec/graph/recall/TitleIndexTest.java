@@ -1,4 +1,4 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

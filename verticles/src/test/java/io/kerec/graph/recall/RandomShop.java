@@ -1,4 +1,4 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
 import io.kerec.bus.Complement;
 import io.kerec.bus.ItemEntities;

@@ -1,4 +1,4 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
-package io.kerec.graph;
+package io.kerec.graph.recall;
 
-import io.kerec.graph.CoOccurrence.IntList;
+import io.kerec.graph.recall.CoOccurrence.IntList;
 import io.kerec.ingest.entity.TitleNormaliser;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,0 +1,43 @@
+package io.kerec.graph.recall;
+
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * One item as recall sees it: its catalogue data, its entities (names and states, the first one main), its sales
+ * and its dense index (its position in {@link RecallState}'s items and in the co-purchase and title indexes).
+ * Written by {@link RecallState} only; the channels and the features read it.
+ */
+final class ItemState {
+  /** Most sold first, ties by item id. */
+  static final Comparator<ItemState> BY_SALES =
+      Comparator.comparingLong((ItemState i) -> -i.purchases).thenComparing(i -> i.itemId);
+
+  final String itemId;
+  final int index;
+  String title;
+  Double price;
+  String category;
+  List<String> entities = List.of();
+  List<EntityState> entityStates = List.of();
+  long purchases;
+  long recentPurchases;
+  /** The item's position in the order of all items by sales, kept while that order is. */
+  int popularityPosition;
+  float logPrice;
+  final LogOfCount logPurchases = new LogOfCount();
+  final LogOfCount logRecent = new LogOfCount();
+
+  ItemState(String itemId, int index) {
+    this.itemId = itemId;
+    this.index = index;
+  }
+
+  String mainEntity() {
+    return entities.isEmpty() ? null : entities.get(0);
+  }
+
+  EntityState mainEntityState() {
+    return entityStates.isEmpty() ? null : entityStates.get(0);
+  }
+}

@@ -1,0 +1,55 @@
+package io.kerec.graph.recall;
+
+import static io.kerec.graph.recall.TinyShop.options;
+import static io.kerec.graph.recall.TinyShop.touched;
+import static io.kerec.graph.recall.TinyShop.touchedIds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class ComplementChannelTest {
+  /** A teacup that is also a cup, a mug; saucers S1 (sold 3), S2 (sold 1), S3 (never sold). */
+  private final TinyShop shop = new TinyShop()
+      .item("T1", "ROSES TEACUP", "teacup", "cup")
+      .item("M1", "RED MUG", "mug")
+      .item("S1", "ROSES SAUCER", "saucer")
+      .item("S2", "GREEN SAUCER", "saucer")
+      .item("S3", "NEW SAUCER", "saucer")
+      .complement("teacup", "saucer", 0.8)
+      .complement("cup", "saucer", 0.6)
+      .complement("mug", "saucer", 0.5)
+      .bill("a", "b1", "S1")
+      .bill("b", "b2", "S1", "S2")
+      .bill("c", "b3", "S1");
+
+  @Test
+  void eachTriggerAddsItsStrongestPathAndTheStrongestOfAllExplains() {
+    RecallPass pass = shop.pass(options(30, 10, 0, 0, 0, 0), "T1", "M1");
+    new ComplementChannel().collect(pass);
+
+    Accumulator s1 = touched(pass, "S1");
+    assertThat(s1.complement).as("teacup 1 × 0.8 (not also cup 1 × 0.6), then mug 0.5 × 0.5")
+        .isEqualTo(1 * 0.8 + 0.5 * 0.5);
+    assertThat(s1.triggers).isEqualTo(2);
+    assertThat(s1.triggerRecency).isEqualTo(1.5);
+    assertThat(s1.maxWeight).isEqualTo(0.8);
+    assertThat(s1.maxConfidence).isEqualTo(0.4);
+    assertThat(s1.target.name).isEqualTo("saucer");
+    assertThat(s1.becauseTrigger.itemId).isEqualTo("T1");
+    assertThat(s1.becauseTriggerEntity).isEqualTo("teacup");
+    assertThat(s1.becauseEdge.weight()).isEqualTo(0.8);
+    assertThat(touchedIds(pass)).containsExactly("S1", "S2", "S3");
+    assertThat(s1.cooc + s1.knn + s1.title + s1.sameEntity).as("no other channel's fields").isZero();
+  }
+
+  @Test
+  void followsTheBestSellersAndTheNewItemsOfAnEntityUpToTheirLimitsButNoExcludedItem() {
+    RecallPass limited = shop.pass(options(1, 1, 0, 0, 0, 0), "T1");
+    new ComplementChannel().collect(limited);
+    assertThat(touchedIds(limited)).as("the best seller and the never-sold one").containsExactly("S1", "S3");
+
+    RecallPass excluding = shop.pass(options(30, 10, 0, 0, 0, 0), shop.exclude("S2"), -1, null, true, "T1");
+    new ComplementChannel().collect(excluding);
+    assertThat(touchedIds(excluding)).containsExactly("S1", "S3");
+  }
+}
