@@ -2,6 +2,7 @@ package io.kerec.api;
 
 import io.kerec.bus.Accepted;
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.EntityComplements;
 import io.kerec.bus.EntityComplementsRequest;
 import io.kerec.bus.EventBatch;
@@ -18,16 +19,14 @@ import io.kerec.ingest.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.net.JdkSSLEngineOptions;
-import io.vertx.core.net.OpenSSLEngineOptions;
-import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.APIKeyHandler;
@@ -50,8 +49,8 @@ import java.util.List;
 public final class ApiVerticle extends VerticleBase {
   /** Components whose health makes up {@code GET /health}. */
   public static final List<String> COMPONENTS = List.of("ingest", "graph", "judge", "rank");
-  private static final DeliveryOptions WRITES = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
-  private static final DeliveryOptions READS = new DeliveryOptions().setSendTimeout(10_000).setLocalOnly(true);
+  private static final DeliveryOptions WRITES = Addresses.inEngine(120_000);
+  private static final DeliveryOptions READS = Addresses.inEngine(10_000);
   /** The dashboard loads nothing from elsewhere: its own files, and its own API and WebSocket only. */
   private static final String DASHBOARD_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; "
       + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -80,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     DeliveryOptions answeredBy = new DeliveryOptions().addHeader(INSTANCE_HEADER, instance());
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())
         .onSuccess(recs -> msg.reply(recs, answeredBy))
-        .onFailure(e -> msg.fail(500, e.getMessage())));
+        .onFailure(e -> BusError.from(e).replyTo(msg)));
     server = vertx.createHttpServer(serverOptions(config.tls()));
     return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT))
         .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1)))
@@ -247,7 +246,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private void train(RoutingContext ctx) {
     vertx.eventBus().<io.kerec.bus.Done>request(Addresses.RANK_TRAIN, "train",
-            new DeliveryOptions().setSendTimeout(3_600_000).setLocalOnly(true))
+            Addresses.inEngine(3_600_000))
         .compose(done -> vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + "rank", "?", READS)
             .map(health -> {
               JsonObject body = new JsonObject().put("trained", done.body().count() > 0)
@@ -280,7 +279,7 @@ public final class ApiVerticle extends VerticleBase {
     List<Future<HealthReport>> reports = new ArrayList<>();
     for (String component : COMPONENTS) {
       reports.add(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + component, "?",
-              new DeliveryOptions().setSendTimeout(2_000).setLocalOnly(true))
+              Addresses.inEngine(2_000))
           .map(msg -> msg.body())
           .otherwise(e -> new HealthReport(component, "DOWN", java.util.Map.of("error", e.getMessage()))));
     }
@@ -317,21 +316,8 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private static void replyFailure(RoutingContext ctx, Throwable e) {
-    if (e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-      int code = r.failureCode() >= 400 && r.failureCode() < 600 ? r.failureCode() : 500;
-      String message = r.getMessage() == null ? "failed" : r.getMessage();
-      JsonObject body;
-      try {
-        body = new JsonObject(message);
-      } catch (DecodeException notJson) {
-        body = HttpJson.error(message, null);
-      }
-      json(ctx, code, body);
-    } else if (e instanceof ReplyException r && r.failureType() == ReplyFailure.TIMEOUT) {
-      json(ctx, 503, HttpJson.error("timed out waiting for the engine", null));
-    } else {
-      json(ctx, 500, HttpJson.error(e.getMessage(), null));
-    }
+    BusError error = BusError.from(e);
+    json(ctx, error.status(), error.toJson());
   }
 
   private void failure(RoutingContext ctx) {

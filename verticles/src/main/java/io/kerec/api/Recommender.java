@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Recommender {
   private static final Logger LOG = LoggerFactory.getLogger(Recommender.class);
-  private static final DeliveryOptions FAST = new DeliveryOptions().setSendTimeout(5_000).setLocalOnly(true);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+  private static final DeliveryOptions FAST = Addresses.inEngine(5_000);
+  private static final DeliveryOptions LOCAL = Addresses.inEngine();
 
   private final Vertx vertx;
   private final int maxCandidates;

@@ -70,6 +70,20 @@ public final class Addresses {
   private Addresses() {
   }
 
+  /**
+   * Delivery to this engine's own verticles, never to another cluster member: each engine ingests, judges and
+   * answers with its own stores and view. Every internal send and publish uses this; only sibling services reach
+   * the public addresses across the cluster.
+   */
+  public static io.vertx.core.eventbus.DeliveryOptions inEngine() {
+    return new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
+  }
+
+  /** {@link #inEngine()} with a reply timeout. */
+  public static io.vertx.core.eventbus.DeliveryOptions inEngine(long replyTimeoutMs) {
+    return inEngine().setSendTimeout(replyTimeoutMs);
+  }
+
   /** Address on which live recommendations of one user are published. */
   public static String live(String userId) {
     return LIVE_PREFIX + userId;

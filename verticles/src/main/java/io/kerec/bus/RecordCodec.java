@@ -17,10 +17,18 @@ public final class RecordCodec<T> implements MessageCodec<T, T> {
     this.type = type;
   }
 
-  /** Registers a codec for every {@link Messages#TYPES} type as its default; safe to call more than once. */
+  /**
+   * Registers a codec for every {@link Messages#TYPES} type, and {@link BusError}'s, as their defaults; safe to call
+   * more than once.
+   */
   public static void registerAll(Vertx vertx) {
     for (Class<?> type : Messages.TYPES) {
       register(vertx, type);
+    }
+    try {
+      vertx.eventBus().registerDefaultCodec(BusError.class, new BusError.Codec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // another engine in the same Vert.x instance registered it first
     }
   }
 

@@ -1,13 +1,14 @@
 package io.kerec.graph;
 
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
-import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.EntityComplements;
 import io.kerec.bus.EntityComplementsRequest;
+import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.ItemRequest;
@@ -19,7 +20,6 @@ import io.kerec.bus.RecallRequest;
 import io.kerec.bus.RecallResult;
 import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
-import io.kerec.graph.impl.JanusGraphStore;
 import io.kerec.graph.recall.RecallView;
 import io.kerec.graph.recall.TrainingSetBuilder;
 import io.kerec.store.Store;
@@ -28,8 +28,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.pgclient.PgConnectOptions;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -172,7 +170,7 @@ public final class GraphVerticle extends VerticleBase {
         }
       } catch (RuntimeException e) {
         LOG.error("purchases not applied to the recall view", e);
-        msg.fail(500, "purchases not applied to the recall view: " + e.getMessage());
+        BusError.of(500, "purchases not applied to the recall view: " + e.getMessage()).replyTo(msg);
         return;
       }
       msg.reply(new Done(added));
@@ -205,7 +203,7 @@ public final class GraphVerticle extends VerticleBase {
     bus.<EntityComplementsRequest>consumer(Addresses.GRAPH_ENTITY_COMPLEMENTS, msg ->
         msg.reply(new EntityComplements(msg.body().entity(), view.complements(msg.body().entity(), msg.body().k()))));
     bus.<ItemRequest>consumer(Addresses.GRAPH_ITEM, msg -> view.item(msg.body().itemId()).ifPresentOrElse(
-        msg::reply, () -> msg.fail(404, "unknown item " + msg.body().itemId())));
+        msg::reply, () -> BusError.of(404, "unknown item " + msg.body().itemId()).replyTo(msg)));
     bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> buildInSteps(msg,
         view.trainingSetBuilder(config.recall(), msg.body().maxUsers(), msg.body().seed(), msg.body().identities(),
             config.rank().trainingCandidates())));
@@ -223,9 +221,7 @@ public final class GraphVerticle extends VerticleBase {
 
   private static void fail(io.vertx.core.eventbus.Message<?> msg, Throwable e) {
     LOG.error("graph write failed", e);
-    int code = e instanceof ReplyException r && r.failureType() == ReplyFailure.RECIPIENT_FAILURE
-        ? r.failureCode() : 500;
-    msg.fail(code, "graph write failed: " + e.getMessage());
+    BusError.of(BusError.from(e).status(), "graph write failed: " + e.getMessage()).replyTo(msg);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.kerec.ingest;
 
 import io.kerec.bus.Accepted;
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventBatch;
 import io.kerec.bus.EventType;
@@ -25,7 +26,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,13 +46,13 @@ import org.slf4j.LoggerFactory;
 public final class IngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IngestVerticle.class);
   /** Within this instance only: in a cluster, each engine applies what it ingested to its own view. */
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(60_000).setLocalOnly(true);
+  private static final DeliveryOptions LOCAL = Addresses.inEngine();
+  private static final DeliveryOptions INTERNAL = Addresses.inEngine(60_000);
   /**
    * Purchases go to the graph view of this process, which applies every message it gets (or fails it): a slow
    * graph step is waited for rather than timed out and sent again, which could apply a purchase twice.
    */
-  private static final DeliveryOptions TO_GRAPH = new DeliveryOptions().setSendTimeout(600_000).setLocalOnly(true);
+  private static final DeliveryOptions TO_GRAPH = Addresses.inEngine(600_000);
   private static final long RETRY_FIRST_MS = 500;
   private static final long RETRY_MAX_MS = 30_000;
 
@@ -123,15 +123,11 @@ public final class IngestVerticle extends VerticleBase {
         String field = v.field() == null ? "body" : v.field().replaceAll("^\\[\\d+]\\.", "");
         meters.counter("kerec.ingest.rejected", "kind", kind, "field", field).increment();
         rejected++;
-        JsonObject body = new JsonObject().put("error", v.getMessage());
-        if (v.field() != null) {
-          body.put("field", v.field());
-        }
-        msg.fail(400, body.encode());
+        BusError.badInput(v.getMessage(), v.field()).replyTo(msg);
       } else {
         LOG.error("ingest of {} failed", kind, e);
         meters.counter("kerec.ingest.failed", "kind", kind).increment();
-        msg.fail(500, new JsonObject().put("error", "ingest failed: " + e.getMessage()).encode());
+        BusError.of(500, "ingest failed: " + e.getMessage()).replyTo(msg);
       }
     });
   }

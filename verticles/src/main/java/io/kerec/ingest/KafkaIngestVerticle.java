@@ -2,6 +2,7 @@ package io.kerec.ingest;
 
 import io.kerec.bus.Accepted;
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventBatch;
 import io.kerec.bus.ExternalVerdict;
@@ -20,7 +21,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaIngestVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaIngestVerticle.class);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
+  private static final DeliveryOptions INTERNAL = Addresses.inEngine(120_000);
   private static final long RETRY_MS = 1_000;
   /** Header of a replayed record: where it was first read, {@code <topic>/<partition>/<offset>}. */
   public static final String ORIGIN_HEADER = "kerec.origin";
@@ -322,35 +322,19 @@ public final class KafkaIngestVerticle extends VerticleBase {
             new EventBatch(events.stream().map(Parsed::value).toList()), INTERNAL)
         .<Void>mapEmpty()
         .recover(e -> {
-          int index = rejectedIndex(e);
+          BusError error = BusError.from(e);
+          int index = error.status() == 400 ? error.index() : -1;
           if (index < 0 || index >= events.size()) {
             return Future.failedFuture(e);
           }
           Parsed<Event> bad = events.get(index);
-          JsonObject error = new JsonObject(((ReplyException) e).getMessage());
-          String field = error.getString("field", "").replaceFirst("^\\[\\d+]\\.?", "");
+          String field = error.field().replaceFirst("^\\[\\d+]\\.?", "");
           dead.add(letter(bad.record(), bad.record().value().toString(StandardCharsets.UTF_8),
-              error.getString("error", "rejected"), field.isEmpty() ? null : field));
+              error.error(), field.isEmpty() ? null : field));
           List<Parsed<Event>> rest = new ArrayList<>(events);
           rest.remove(index);
           return sendEvents(rest, dead);
         });
-  }
-
-  /** The batch index a 400 from ingest names in its field ({@code [3].itemId} → 3), or -1. */
-  private static int rejectedIndex(Throwable e) {
-    if (!(e instanceof ReplyException r) || r.failureCode() != 400 || r.getMessage() == null) {
-      return -1;
-    }
-    try {
-      String field = new JsonObject(r.getMessage()).getString("field", "");
-      if (!field.startsWith("[")) {
-        return -1;
-      }
-      return Integer.parseInt(field.substring(1, field.indexOf(']')));
-    } catch (RuntimeException notOurs) {
-      return -1;
-    }
   }
 
   private Store.DeadLetter letter(KafkaConsumerRecord<String, Buffer> r, String payload, String error, String field) {

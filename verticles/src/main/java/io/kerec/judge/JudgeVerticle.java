@@ -1,6 +1,7 @@
 package io.kerec.judge;
 
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class JudgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JudgeVerticle.class);
-  private static final DeliveryOptions INTERNAL = new DeliveryOptions().setSendTimeout(120_000).setLocalOnly(true);
+  private static final DeliveryOptions INTERNAL = Addresses.inEngine(120_000);
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -135,7 +136,7 @@ public final class JudgeVerticle extends VerticleBase {
             if (ar.succeeded()) {
               msg.reply(ar.result());
             } else {
-              msg.fail(500, "judge status unavailable: " + ar.cause().getMessage());
+              BusError.of(500, "judge status unavailable: " + ar.cause().getMessage()).replyTo(msg);
             }
           }));
           if (queue != null) {
@@ -144,10 +145,10 @@ public final class JudgeVerticle extends VerticleBase {
           vertx.eventBus().<ExternalVerdicts>consumer(Addresses.JUDGE_EXTERNAL_VERDICTS, msg ->
               acceptExternal(msg.body())
                   .onSuccess(stored -> msg.reply(new Done(stored)))
-                  .onFailure(e -> msg.fail(500, "external verdicts not stored: " + e.getMessage())));
+                  .onFailure(e -> BusError.of(500, "external verdicts not stored: " + e.getMessage()).replyTo(msg)));
           vertx.eventBus().consumer(Addresses.JUDGE_RUN, msg -> runUntilDone(0)
               .onSuccess(verdicts -> msg.reply(new Done(verdicts)))
-              .onFailure(e -> msg.fail(500, "judging failed: " + e.getMessage())));
+              .onFailure(e -> BusError.of(500, "judging failed: " + e.getMessage()).replyTo(msg)));
           if (options.autoRun()) {
             vertx.setPeriodic(options.intervalMs(), id -> maybeRun());
           }

@@ -3,6 +3,7 @@ package io.kerec.rank;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.CandidateIds;
 import io.kerec.bus.Done;
@@ -19,7 +20,6 @@ import io.kerec.config.RankOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,11 +143,11 @@ public final class RankVerticle extends VerticleBase {
       LOG.info("rank on {} with model {}", device, loaded == null ? BASE_SCORE : loaded.model().version());
       vertx.eventBus().<ScoreRequest>consumer(Addresses.RANK_SCORE, msg -> batcher.submit(msg.body())
           .onSuccess(msg::reply)
-          .onFailure(e -> msg.fail(500, "scoring failed: " + e.getMessage())));
+          .onFailure(e -> BusError.of(500, "scoring failed: " + e.getMessage()).replyTo(msg)));
       vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "rank", msg -> msg.reply(health()));
       vertx.eventBus().consumer(Addresses.RANK_TRAIN, msg -> retrain()
           .onSuccess(samples -> msg.reply(new Done(samples)))
-          .onFailure(e -> msg.fail(500, "training failed: " + e.getMessage())));
+          .onFailure(e -> BusError.of(500, "training failed: " + e.getMessage()).replyTo(msg)));
       if (options.autoTrain()) {
         vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
           purchasesSinceTraining += msg.body().purchases().size();
@@ -222,7 +222,7 @@ public final class RankVerticle extends VerticleBase {
     purchasesSinceTraining = 0;
     return vertx.eventBus().<TrainingSet>request(Addresses.GRAPH_TRAINING_SET,
             new TrainingSetRequest(options.trainingUsers(), options.seed(), options.idEmbedding() > 0),
-            new DeliveryOptions().setSendTimeout(300_000).setLocalOnly(true))
+            Addresses.inEngine(300_000))
         .compose(msg -> {
           TrainingSet set = impressions.appendTo(msg.body(), options.feedbackWeight());
           String logged = set == msg.body() ? "" : String.format(", of them %d logged exposures (%d clicked) x%d",
