@@ -1,6 +1,6 @@
 package io.kerec.ingest;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static io.kerec.ingest.KafkaRig.metrics;
 import static io.kerec.ingest.KafkaRig.sample;
 import static org.assertj.core.api.Assertions.assertThat;
