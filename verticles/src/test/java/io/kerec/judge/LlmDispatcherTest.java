@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The LLM judge pipeline (durable queue in a real PostgreSQL, throttle, breaker, retries) against the provider
  * simulator over real HTTP.
  */
+@Tag("e2e")
 class LlmDispatcherTest {
   @TempDir
   static Path dir;
