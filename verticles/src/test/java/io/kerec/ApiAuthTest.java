@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,11 +26,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /** API keys with roles: no key is 401 everywhere but /health, a read key may not write, a write key may not train. */
+@Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiAuthTest {
   private static final String READ = "read-key-7f3a";

@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -13,10 +13,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Each client has its own bucket: one that exhausts its burst gets 429 with Retry-After, another is unaffected. */
+@Tag("e2e")
 class ApiRateLimitTest {
 
   @Test

@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,10 +18,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS through the OpenSSL (BoringSSL) engine, with HTTP/2 negotiated over ALPN and HTTP/1.1 still served. */
+@Tag("e2e")
 class ApiTlsTest {
 
   @Test

@@ -1,9 +1,11 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.config.KerecConfig;
+import io.kerec.testing.Chromium;
+import io.kerec.testing.HeadlessBrowser;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +15,6 @@ import io.vertx.ext.web.client.WebClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,15 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard at {@code /} in a real headless Chromium against a real engine (embedded PostgreSQL and
@@ -42,27 +34,25 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * its {@code because} path, the entity explorer draws an entity's complements as an SVG graph, and the status
  * panel reports the components and the judge. Screenshots go to {@code target/screenshots/}.
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver} (paths overridable with the system properties
- * {@code kerec.chromium} and {@code kerec.chromedriver}); without them the test fails rather than skips.
+ * <p>The browser is the system's Chromium when there is one, else the npm one that {@link Chromium} fetches and
+ * caches ({@code -Dkerec.chromium=PATH|npm} to choose); it is driven over the DevTools protocol, so no driver is
+ * needed. When no browser can be had the test fails, naming the install command; it never skips.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardEndToEndTest {
-  private static final Path CHROMIUM = Path.of(System.getProperty("kerec.chromium", "/usr/bin/chromium"));
-  private static final Path CHROMEDRIVER = Path.of(System.getProperty("kerec.chromedriver", "/usr/bin/chromedriver"));
   private static final Path SCREENSHOTS = Path.of("target", "screenshots").toAbsolutePath();
   private static final Duration LIVE_WITHIN = Duration.ofSeconds(5);
 
   private Vertx vertx;
   private Engine engine;
   private WebClient http;
-  private WebDriver browser;
+  private HeadlessBrowser browser;
 
   @BeforeAll
   void start(@TempDir Path data) throws Exception {
-    assertThat(Files.isExecutable(CHROMIUM)).as("%s (apt-get install chromium)", CHROMIUM).isTrue();
-    assertThat(Files.isExecutable(CHROMEDRIVER)).as("%s (apt-get install chromium-driver)", CHROMEDRIVER).isTrue();
+    Chromium.Found chromium = Chromium.find();
     Files.createDirectories(SCREENSHOTS);
 
     vertx = Engine.newVertx();
@@ -74,19 +64,15 @@ class DashboardEndToEndTest {
     waitUntil("teacup → saucer judged", 30_000, () -> get("/v1/entities/teacup/complements").bodyAsJsonObject()
         .getJsonArray("complements").stream().anyMatch(c -> "saucer".equals(((JsonObject) c).getString("entity"))));
 
-    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-        .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-            "--window-size=1400,1000", "--no-first-run", "--disable-extensions");
-    ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-        .usingAnyFreePort().build();
-    browser = new ChromeDriver(service, options);
-    browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
+    browser = HeadlessBrowser.launch(chromium, 1400, 1000, Path.of("target", "chromium.log"));
+    System.out.println("[kerec] dashboard test browser: " + chromium.binary() + " (" + chromium.origin() + "), "
+        + browser.version());
   }
 
   @AfterAll
-  void stop() {
+  void stop() throws IOException {
     if (browser != null) {
-      browser.quit();
+      browser.close();
     }
     if (engine != null) {
       await(engine.stop());
@@ -108,7 +94,7 @@ class DashboardEndToEndTest {
     assertThat(get("/no-such-file.js").statusCode()).isEqualTo(404);
 
     open();
-    assertThat(browser.getTitle()).isEqualTo("Kerec dashboard");
+    assertThat(browser.title()).isEqualTo("Kerec dashboard");
   }
 
   @Test
@@ -119,7 +105,7 @@ class DashboardEndToEndTest {
     click("watch");
     waitFor("first frame", () -> text("frame-count").equals("1"));
     assertThat(text("conn-state")).isEqualTo("open");
-    assertThat(browser.findElement(By.id("fallback-flag")).isDisplayed()).as("alice has bought nothing yet").isTrue();
+    assertThat(browser.displayed("#fallback-flag")).as("alice has bought nothing yet").isTrue();
     assertThat(recommendedIds()).doesNotContain("S3");
     screenshot("dashboard-1-before-purchase");
 
@@ -128,16 +114,16 @@ class DashboardEndToEndTest {
         "alice-b1", Instant.parse("2011-02-01T09:00:00Z"))).encode());
     assertThat(purchase.statusCode()).isEqualTo(202);
 
-    WebElement saucer = new WebDriverWait(browser, LIVE_WITHIN, Duration.ofMillis(100))
-        .withMessage("a live frame recommending the never-sold saucer S3").until(d ->
-        d.findElements(By.cssSelector("#recs li[data-item-id='S3']")).stream().findFirst().orElse(null));
+    String saucer = "#recs li[data-item-id='S3']";
+    browser.waitFor("a live frame recommending the never-sold saucer S3", LIVE_WITHIN,
+        () -> browser.count(saucer) > 0);
     Duration took = Duration.ofNanos(System.nanoTime() - posted);
     assertThat(took).as("live update after the POST").isLessThan(LIVE_WITHIN);
     assertThat(Integer.parseInt(text("frame-count"))).isGreaterThanOrEqualTo(2);
-    assertThat(browser.findElement(By.id("fallback-flag")).isDisplayed()).isFalse();
-    assertThat(saucer.getText()).contains("PINK VINTAGE SAUCER")
+    assertThat(browser.displayed("#fallback-flag")).isFalse();
+    assertThat(browser.text(saucer)).contains("PINK VINTAGE SAUCER")
         .contains("because: bought T1 (teacup) → complements → saucer");
-    assertThat(saucer.getAttribute("class")).as("highlighted as new since the previous frame").contains("new");
+    assertThat(browser.attribute(saucer, "class")).as("highlighted as new since the previous frame").contains("new");
     assertThat(recommendedIds()).contains("S1", "S2").doesNotContain("T1", "T2", "T3");
     assertThat(text("changes")).contains("S3");
     assertThat(text("last-update")).isNotEqualTo("never");
@@ -150,23 +136,18 @@ class DashboardEndToEndTest {
     open();
     type("entity", "teacup");
     click("explore");
-    waitFor("teacup's graph", () -> !browser.findElements(
-        By.cssSelector("#graph g.node.neighbour[data-entity='saucer']")).isEmpty());
-    assertThat(browser.findElement(By.cssSelector("#graph g.node.center")).getAttribute("data-entity"))
-        .isEqualTo("teacup");
-    List<WebElement> edges = browser.findElements(By.cssSelector("#graph line.edge"));
-    List<WebElement> neighbours = browser.findElements(By.cssSelector("#graph g.node.neighbour"));
+    waitFor("teacup's graph", () -> browser.count("#graph g.node.neighbour[data-entity='saucer']") > 0);
+    assertThat(browser.attribute("#graph g.node.center", "data-entity")).isEqualTo("teacup");
     JsonArray complements = get("/v1/entities/teacup/complements?k=12").bodyAsJsonObject().getJsonArray("complements");
+    List<String> neighbours = browser.attributes("#graph g.node.neighbour", "data-entity");
     assertThat(neighbours).hasSize(complements.size());
-    assertThat(edges).hasSize(complements.size());
-    assertThat(neighbours.stream().map(n -> n.getAttribute("data-entity")).toList())
-        .doesNotContain("teacup", "bag", "jumbo bag");
-    assertThat(browser.findElements(By.cssSelector("#complements tbody tr"))).hasSize(complements.size());
+    assertThat(browser.count("#graph line.edge")).isEqualTo(complements.size());
+    assertThat(neighbours).doesNotContain("teacup", "bag", "jumbo bag");
+    assertThat(browser.count("#complements tbody tr")).isEqualTo(complements.size());
     screenshot("dashboard-3-explorer-teacup");
 
-    browser.findElement(By.cssSelector("#graph g.node.neighbour[data-entity='saucer']")).click();
-    waitFor("saucer at the centre", () -> "saucer".equals(browser.findElement(By.cssSelector("#graph g.node.center"))
-        .getAttribute("data-entity")));
+    browser.click("#graph g.node.neighbour[data-entity='saucer']");
+    waitFor("saucer at the centre", () -> "saucer".equals(browser.attribute("#graph g.node.center", "data-entity")));
     assertThat(text("explore-state")).startsWith("saucer:");
   }
 
@@ -176,10 +157,10 @@ class DashboardEndToEndTest {
     open();
     waitFor("status polled", () -> text("overall").equals("UP"));
     for (String component : List.of("ingest", "graph", "judge", "rank")) {
-      assertThat(browser.findElement(By.cssSelector("#components [data-component='" + component + "']")).getText())
+      assertThat(browser.text("#components [data-component='" + component + "']"))
           .contains(component).contains("UP");
     }
-    waitFor("judge facts", () -> !browser.findElements(By.cssSelector("#judge dd[data-fact='pairs judged']")).isEmpty());
+    waitFor("judge facts", () -> browser.count("#judge dd[data-fact='pairs judged']") > 0);
     long judged = get("/v1/judge/status").bodyAsJsonObject().getJsonObject("details").getLong("pairsJudged");
     assertThat(judged).isPositive();
     assertThat(Long.parseLong(fact("judge", "pairs judged"))).isPositive();
@@ -194,40 +175,36 @@ class DashboardEndToEndTest {
   }
 
   private void open() {
-    browser.get("http://127.0.0.1:" + engine.httpPort() + "/");
+    browser.open("http://127.0.0.1:" + engine.httpPort() + "/");
   }
 
   private void type(String id, String value) {
-    WebElement input = browser.findElement(By.id(id));
-    input.clear();
-    input.sendKeys(value);
+    browser.type("#" + id, value);
   }
 
   private void click(String id) {
-    browser.findElement(By.id(id)).click();
+    browser.click("#" + id);
   }
 
   private String text(String id) {
-    return browser.findElement(By.id(id)).getText();
+    return browser.text("#" + id);
   }
 
   private String fact(String list, String name) {
-    return browser.findElement(By.cssSelector("#" + list + " dd[data-fact='" + name + "']")).getText();
+    return browser.text("#" + list + " dd[data-fact='" + name + "']");
   }
 
   private List<String> recommendedIds() {
-    return browser.findElements(By.cssSelector("#recs li")).stream().map(li -> li.getAttribute("data-item-id")).toList();
+    return browser.attributes("#recs li", "data-item-id");
   }
 
   private void waitFor(String what, java.util.function.BooleanSupplier condition) {
-    new WebDriverWait(browser, Duration.ofSeconds(10), Duration.ofMillis(100)).withMessage(what)
-        .until(d -> condition.getAsBoolean());
+    browser.waitFor(what, Duration.ofSeconds(10), condition);
   }
 
   private void screenshot(String name) throws IOException {
     Path file = SCREENSHOTS.resolve(name + ".png");
-    Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), file,
-        StandardCopyOption.REPLACE_EXISTING);
+    browser.screenshot(file);
     System.out.println("[[ATTACHMENT|" + file + "]]");
   }
 

@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.ingest.KafkaRig;
@@ -17,6 +17,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -26,6 +27,7 @@ import picocli.CommandLine;
  * an event that named an item not yet known is replayed once the item is there and applied once (twice replayed,
  * still one event); a record that fails again comes back as a new dead letter naming the one it replays.
  */
+@Tag("e2e")
 class DeadLettersCommandTest {
   @TempDir
   Path data;

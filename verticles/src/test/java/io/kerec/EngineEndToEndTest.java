@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.config.KerecConfig;

@@ -1,12 +1,12 @@
 package io.kerec;
 
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.config.KerecConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -135,13 +134,5 @@ class FeedbackEndToEndTest {
 
   private static HttpResponse<Buffer> get(WebClient http, Engine engine, String path) {
     return await(http.get(engine.httpPort(), "127.0.0.1", path).send());
-  }
-
-  private static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

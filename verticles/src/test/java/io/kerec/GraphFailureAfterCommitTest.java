@@ -1,5 +1,6 @@
 package io.kerec;
 
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.bus.Addresses;
@@ -90,15 +91,15 @@ class GraphFailureAfterCommitTest {
       // the graph view itself skips a batch it has applied already (one that failed part-way is sent again whole)
       PurchasesApplied again = new PurchasesApplied(List.of(
           new PurchaseFact("g1", "u3", "K1", "u3|b3", ts.toEpochMilli(), List.of("cake case"))));
-      Done done = TestEngines.await(vertx.eventBus().<Done>request(Addresses.GRAPH_PURCHASES, again)).body();
+      Done done = await(vertx.eventBus().<Done>request(Addresses.GRAPH_PURCHASES, again)).body();
       assertThat(done.count()).isZero();
       assertThat(graphPurchases(vertx)).isEqualTo(5);
       System.out.printf("graph failure after commit: %d graph requests refused, 5 purchases applied once%n",
           refused.get());
     } finally {
       vertx.eventBus().removeInboundInterceptor(injector);
-      TestEngines.await(engine.stop());
-      TestEngines.await(vertx.close());
+      await(engine.stop());
+      await(vertx.close());
     }
   }
 
@@ -111,10 +112,10 @@ class GraphFailureAfterCommitTest {
   }
 
   private static HealthReport health(Vertx vertx, String component) {
-    return TestEngines.await(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + component, "")).body();
+    return await(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + component, "")).body();
   }
 
   private static HttpResponse<Buffer> post(WebClient http, Engine engine, String path, JsonArray body) {
-    return TestEngines.await(http.post(engine.httpPort(), "127.0.0.1", path).sendJson(body));
+    return await(http.post(engine.httpPort(), "127.0.0.1", path).sendJson(body));
   }
 }

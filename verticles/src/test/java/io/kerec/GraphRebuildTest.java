@@ -1,5 +1,6 @@
 package io.kerec;
 
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -106,10 +107,10 @@ class GraphRebuildTest {
       try {
         return work.apply(vertx, engine);
       } finally {
-        TestEngines.await(engine.stop());
+        await(engine.stop());
       }
     } finally {
-      TestEngines.await(vertx.close());
+      await(vertx.close());
     }
   }
 
@@ -117,14 +118,14 @@ class GraphRebuildTest {
   private static String startFailure(KerecConfig config) {
     Vertx vertx = Engine.newVertx();
     try {
-      Throwable failure = TestEngines.await(Engine.start(vertx, config).transform(ar -> io.vertx.core.Future
+      Throwable failure = await(Engine.start(vertx, config).transform(ar -> io.vertx.core.Future
           .succeededFuture(ar.failed() ? ar.cause() : null)));
       assertThat(failure).as("the engine refused to start").isNotNull();
       StringWriter trace = new StringWriter();
       failure.printStackTrace(new PrintWriter(trace));
       return trace.toString();
     } finally {
-      TestEngines.await(vertx.close());
+      await(vertx.close());
     }
   }
 
@@ -145,9 +146,9 @@ class GraphRebuildTest {
       bills.add(TeaShop.purchase("x" + i + "b", "x" + i, "H1", "lamp-" + i, ts.plusSeconds(i)));
     }
     assertThat(post(http, engine, "/v1/events", bills).statusCode()).isEqualTo(202);
-    TestEngines.await(vertx.eventBus().request(Addresses.JUDGE_RUN, "run"));
+    await(vertx.eventBus().request(Addresses.JUDGE_RUN, "run"));
     // an external judge: a pair of its own, and one the evidence judge decided, which it overrides
-    TestEngines.await(vertx.eventBus().request(Addresses.JUDGE_EXTERNAL_VERDICTS, new ExternalVerdicts(List.of(
+    await(vertx.eventBus().request(Addresses.JUDGE_EXTERNAL_VERDICTS, new ExternalVerdicts(List.of(
         new ExternalVerdict("lantern", "cake stand", true, 0.77, "both on a garden table", "external-judge", "m1",
             "p1", 0, "kafka/kerec.verdicts/0/1"),
         new ExternalVerdict("teacup", "saucer", true, 0.91, "a cup stands on its saucer", "external-judge", "m1",
@@ -162,21 +163,21 @@ class GraphRebuildTest {
       }
     }
     assertThat(post(http, engine, "/v1/events", feedback).statusCode()).isEqualTo(202);
-    TestEngines.await(vertx.eventBus().request(Addresses.GRAPH_FEEDBACK_FLUSH, "flush"));
+    await(vertx.eventBus().request(Addresses.GRAPH_FEEDBACK_FLUSH, "flush"));
   }
 
   private static Snapshot snapshot(Vertx vertx, Engine engine) {
     WebClient http = WebClient.create(vertx);
     Map<String, Object> complements = new TreeMap<>();
     for (String e : ENTITIES) {
-      HttpResponse<Buffer> r = TestEngines.await(http.get(engine.httpPort(), "127.0.0.1",
+      HttpResponse<Buffer> r = await(http.get(engine.httpPort(), "127.0.0.1",
           "/v1/entities/" + e.replace(" ", "%20") + "/complements?k=20").send());
       complements.put(e, r.statusCode() == 200 ? r.bodyAsJsonObject().getJsonArray("complements").encode()
           : r.statusCode());
     }
     Map<String, Object> recommendations = new TreeMap<>();
     for (String u : USERS) {
-      HttpResponse<Buffer> r = TestEngines.await(http.get(engine.httpPort(), "127.0.0.1",
+      HttpResponse<Buffer> r = await(http.get(engine.httpPort(), "127.0.0.1",
           "/v1/users/" + u + "/recommendations?k=10").putHeader("Cache-Control", "no-cache").send());
       assertThat(r.statusCode()).isEqualTo(200);
       JsonObject body = r.bodyAsJsonObject();
@@ -231,6 +232,6 @@ class GraphRebuildTest {
   }
 
   private static HttpResponse<Buffer> post(WebClient http, Engine engine, String path, JsonArray body) {
-    return TestEngines.await(http.post(engine.httpPort(), "127.0.0.1", path).sendJson(body));
+    return await(http.post(engine.httpPort(), "127.0.0.1", path).sendJson(body));
   }
 }

@@ -1,6 +1,6 @@
 package io.kerec;
 
-import static io.kerec.TestEngines.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The OpenAPI document is served, describes every route the API has, and requests are validated against it: each
  * 400 names the parameter or the body path at fault, whatever content type the client declared.
  */
+@Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OpenApiContractTest {
   private Vertx vertx;

@@ -1,14 +1,14 @@
 package io.kerec;
 
+import static io.kerec.testing.Await.await;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Engines for tests: embedded PostgreSQL and JanusGraph under a temporary directory, random HTTP port. */
 final class TestEngines {
@@ -33,13 +33,5 @@ final class TestEngines {
 
   static Engine start(Vertx vertx, KerecConfig config) {
     return await(Engine.start(vertx, config));
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

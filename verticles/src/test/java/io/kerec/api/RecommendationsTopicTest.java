@@ -1,6 +1,6 @@
 package io.kerec.api;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.Engine;
@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * With {@code kafka.recommendationsTopic} set, a purchase read from Kafka yields a record on that topic keyed by the
  * buyer, with the same items and {@code because} paths as the HTTP API, through a real KRaft broker.
  */
+@Tag("e2e")
 class RecommendationsTopicTest {
   private static final String OUT = "kerec.recommendations";
 

@@ -1,5 +1,7 @@
 package io.kerec.bench;
 
+import static io.kerec.testing.Await.await;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.Engine;
@@ -16,11 +18,11 @@ import io.kerec.config.PostgresOptions;
 import io.kerec.dataset.Dataset;
 import io.kerec.dataset.Datasets;
 import io.kerec.dataset.Purchase;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +38,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class BenchEngine implements AutoCloseable {
   static final Path RELATIVE = Path.of("shared", "datasets", "online-retail", "transactions.csv.gz");
+  /** Bulk loads, judging and training of the Online Retail history: minutes each on 2 cores. */
+  private static final Duration LOADS = Duration.ofMinutes(30);
   private static final DeliveryOptions LONG = new DeliveryOptions().setSendTimeout(TimeUnit.MINUTES.toMillis(20));
 
   final Vertx vertx;
@@ -75,7 +79,7 @@ final class BenchEngine implements AutoCloseable {
     for (int i = 0; i < data.catalog().size(); i += 1_000) {
       List<Item> batch = data.catalog().subList(i, Math.min(data.catalog().size(), i + 1_000)).stream()
           .map(c -> new Item(c.itemId(), c.title(), c.price(), null)).toList();
-      await(vertx.eventBus().request(Addresses.ITEMS, new ItemBatch(batch), LONG));
+      await(vertx.eventBus().request(Addresses.ITEMS, new ItemBatch(batch), LONG), LOADS);
     }
     List<String> ids = data.eventIds();
     List<Purchase> ps = data.purchases();
@@ -85,12 +89,12 @@ final class BenchEngine implements AutoCloseable {
         Purchase p = ps.get(j);
         batch.add(new Event(ids.get(j), EventType.PURCHASE, p.userId(), p.itemId(), p.ts(), p.basketId()));
       }
-      await(vertx.eventBus().request(Addresses.EVENTS, new EventBatch(batch), LONG));
+      await(vertx.eventBus().request(Addresses.EVENTS, new EventBatch(batch), LONG), LOADS);
     }
     long fed = System.nanoTime();
-    int verdicts = await(vertx.eventBus().<Done>request(Addresses.JUDGE_RUN, "run", LONG)).body().count();
+    int verdicts = await(vertx.eventBus().<Done>request(Addresses.JUDGE_RUN, "run", LONG), LOADS).body().count();
     long judged = System.nanoTime();
-    int samples = await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "train", LONG)).body().count();
+    int samples = await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "train", LONG), LOADS).body().count();
     long trained = System.nanoTime();
     settle();
     long settled = System.nanoTime();
@@ -154,14 +158,6 @@ final class BenchEngine implements AutoCloseable {
     }
     throw new AssertionError("the bench needs the shared Online Retail file " + RELATIVE + " in "
         + Path.of("").toAbsolutePath() + " or a parent directory");
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static double round1(double x) {

@@ -1,5 +1,7 @@
 package io.kerec.bench;
 
+import static io.kerec.testing.Await.await;
+
 import io.kerec.config.CacheOptions;
 import io.kerec.observe.Meters;
 import io.micrometer.core.instrument.Counter;
@@ -65,13 +67,13 @@ class ServeBench {
   private static void sanity(BenchEngine rig, List<String> users) {
     WebClient client = WebClient.create(rig.vertx);
     try {
-      HttpResponse<Buffer> noop = BenchEngine.await(client.get(rig.port(), "127.0.0.1", "/bench/noop").send());
+      HttpResponse<Buffer> noop = await(client.get(rig.port(), "127.0.0.1", "/bench/noop").send());
       if (noop.statusCode() != 200 || !noop.bodyAsJsonObject().getBoolean("ok", false)) {
         throw new AssertionError("/bench/noop answered " + noop.statusCode() + " " + noop.bodyAsString());
       }
       int personal = 0;
       for (String u : users.subList(0, Math.min(50, users.size()))) {
-        JsonObject recs = BenchEngine.await(client.get(rig.port(), "127.0.0.1", "/v1/users/" + u
+        JsonObject recs = await(client.get(rig.port(), "127.0.0.1", "/v1/users/" + u
             + "/recommendations").send()).bodyAsJsonObject();
         if (!recs.getBoolean("fallback", true) && recs.getJsonArray("items").size() == 10) {
           personal++;
@@ -110,7 +112,7 @@ class ServeBench {
         for (String u : users.subList(i, Math.min(users.size(), i + 8))) {
           batch.add(client.get(rig.port(), "127.0.0.1", "/v1/users/" + u + "/recommendations").send());
         }
-        BenchEngine.await(Future.all(batch));
+        await(Future.all(batch));
       }
     } finally {
       client.close();

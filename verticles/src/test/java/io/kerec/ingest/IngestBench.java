@@ -1,5 +1,7 @@
 package io.kerec.ingest;
 
+import static io.kerec.testing.Await.await;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -126,7 +128,7 @@ class IngestBench {
     try (KafkaClusterTestKit kafka = TestKafka.start(Map.of("kerec.items", 1, "kerec.events", 3))) {
       String bootstrap = kafka.bootstrapServers();
       Vertx vertx = Engine.newVertx();
-      Engine engine = KafkaRig.await(Engine.start(vertx, KafkaRig.config(dir, bootstrap, "kerec-bench",
+      Engine engine = await(Engine.start(vertx, KafkaRig.config(dir, bootstrap, "kerec-bench",
           k -> k.put("maxBatch", BUFFER), o -> o.putObject("postgres").put("durability", durability))));
       Store store = Store.create(vertx, engine.postgres(), 1);
       try (KafkaProducer<String, String> producer = KafkaRig.producer(bootstrap); HeapWatch heap = new HeapWatch()) {
@@ -190,15 +192,15 @@ class IngestBench {
           phases.add(row);
           System.out.println("ingest bench: " + row);
         }
-        long events = KafkaRig.await(store.counts()).get("events");
+        long events = await(store.counts()).get("events");
         if (events != PACED + SMALL_FLOOD + FLOOD) {
           throw new AssertionError("expected " + (PACED + SMALL_FLOOD + FLOOD) + " events in PostgreSQL, found "
               + events);
         }
       } finally {
         store.close();
-        KafkaRig.await(engine.stop());
-        KafkaRig.await(vertx.close());
+        await(engine.stop());
+        await(vertx.close());
       }
     }
     return phases;

@@ -1,6 +1,6 @@
 package io.kerec.ingest;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static io.kerec.ingest.KafkaRig.awaitCount;
 import static io.kerec.ingest.KafkaRig.awaitDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,5 +148,4 @@ class KafkaIngestTest {
     o.putObject("kafka").put("enabled", true).put("bootstrapServers", bootstrap).put("groupId", "kerec-test");
     return ConfigLoader.load(null, Map.of(), o);
   }
-
 }

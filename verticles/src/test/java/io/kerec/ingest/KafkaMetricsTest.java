@@ -1,6 +1,6 @@
 package io.kerec.ingest;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static io.kerec.ingest.KafkaRig.metrics;
 import static io.kerec.ingest.KafkaRig.sample;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,6 +15,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it is drained (the engine is stopped while the backlog is produced, so it is all there when it starts); a bad
  * record counts in {@code kerec_kafka_dead_letters_total}.
  */
+@Tag("e2e")
 class KafkaMetricsTest {
   private static final int EVENTS = 40_000;
 

@@ -1,11 +1,12 @@
 package io.kerec.ingest;
 
+import static io.kerec.testing.Await.await;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
 import io.kerec.store.Store;
-import io.vertx.core.Future;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,11 +109,4 @@ public final class KafkaRig {
   }
 
   /** Completes a future or fails within 3 minutes. */
-  public static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(3, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

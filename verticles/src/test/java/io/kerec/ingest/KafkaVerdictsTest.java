@@ -1,6 +1,6 @@
 package io.kerec.ingest;
 
-import static io.kerec.ingest.KafkaRig.await;
+import static io.kerec.testing.Await.await;
 import static io.kerec.ingest.KafkaRig.awaitDeadLetters;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -186,5 +186,4 @@ class KafkaVerdictsTest {
       assertThat(c.getDouble("confidence")).isCloseTo(expected.get(c.getString("entity")), within(1e-9));
     }
   }
-
 }

@@ -1,5 +1,7 @@
 package io.kerec.judge;
 
+import static io.kerec.testing.Await.await;
+
 import io.kerec.config.PostgresOptions;
 import io.kerec.store.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -11,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A judge pipeline for tests and benchmarks: a real embedded PostgreSQL with the engine's migrations, a
@@ -104,14 +105,6 @@ final class JudgeHarness implements AutoCloseable {
       shared = vertx.getOrCreateContext();
     }
     return shared;
-  }
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   /** {@code n} distinct directed pairs over synthetic entity names. */

@@ -1,5 +1,6 @@
 package io.kerec.judge;
 
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.store.Store;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The LLM judge pipeline (durable queue in a real PostgreSQL, throttle, breaker, retries) against the provider
  * simulator over real HTTP.
  */
+@Tag("e2e")
 class LlmDispatcherTest {
   @TempDir
   static Path dir;
@@ -50,7 +53,7 @@ class LlmDispatcherTest {
   }
 
   private static Map<EntityPair, Verdict> stored(String model) {
-    List<Verdict> verdicts = JudgeHarness.await(store.verdicts("openai", model, OpenAiVerdictProvider.PROMPT_VERSION));
+    List<Verdict> verdicts = await(store.verdicts("openai", model, OpenAiVerdictProvider.PROMPT_VERSION));
     Map<EntityPair, Verdict> byPair = new HashMap<>();
     verdicts.forEach(v -> byPair.put(v.pair(), v));
     assertThat(byPair).hasSameSizeAs(verdicts);
@@ -153,7 +156,7 @@ class LlmDispatcherTest {
       batch.enqueue(pairs);
       batch.start();
       Path requests = dir.resolve("requests.jsonl");
-      BatchFiles.ExportReport exported = JudgeHarness.await(
+      BatchFiles.ExportReport exported = await(
           BatchFiles.export(batch.queue, batch.provider, requests, "exp1", 1_000));
       assertThat(exported.requests()).isEqualTo(10);
       assertThat(exported.pairs()).isEqualTo(95);
@@ -177,13 +180,13 @@ class LlmDispatcherTest {
       Path output = dir.resolve("results.jsonl");
       Files.write(output, results, StandardCharsets.UTF_8);
 
-      BatchFiles.ImportReport first = JudgeHarness.await(
+      BatchFiles.ImportReport first = await(
           BatchFiles.importResults(batch.queue, batch.provider, output, 3));
       assertThat(first.verdicts()).isEqualTo(95);
       assertThat(first.malformedLines()).isEqualTo(1);
       assertThat(first.unknownIds()).isEqualTo(1);
       assertThat(first.problems()).anyMatch(s -> s.contains("unknown custom_id exp9-0"));
-      BatchFiles.ImportReport again = JudgeHarness.await(
+      BatchFiles.ImportReport again = await(
           BatchFiles.importResults(batch.queue, batch.provider, output, 3));
       assertThat(again.verdicts()).as("importing twice changes nothing").isZero();
       assertThat(again.alreadyJudged()).isEqualTo(10);

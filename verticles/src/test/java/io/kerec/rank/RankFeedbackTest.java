@@ -1,6 +1,6 @@
 package io.kerec.rank;
 
-import static io.kerec.rank.RankRig.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -24,6 +24,7 @@ import io.kerec.config.KerecConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class RankFeedbackTest {
       assertThat(health.details().get("feedbackSamples")).isEqualTo(feedbackWeight > 0 ? SERVINGS * SHOWN : 0);
       assertThat(health.details().get("feedbackPositives")).isEqualTo(feedbackWeight > 0 ? clicks : 0);
       int trained = await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "now",
-          new DeliveryOptions().setSendTimeout(600_000))).body().count();
+          new DeliveryOptions().setSendTimeout(600_000)), Duration.ofMinutes(10)).body().count();
       assertThat(trained).isEqualTo(set.labels().length + feedbackWeight * SERVINGS * SHOWN);
       if (feedbackWeight > 0) {
         assertThat(String.valueOf(health(vertx).details().get("lastTraining")))

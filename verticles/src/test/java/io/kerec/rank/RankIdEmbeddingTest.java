@@ -1,6 +1,6 @@
 package io.kerec.rank;
 
-import static io.kerec.rank.RankRig.await;
+import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,6 +20,7 @@ import io.kerec.config.KerecConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,8 @@ class RankIdEmbeddingTest {
       vertx.eventBus().consumer(Addresses.GRAPH_TRAINING_SET, msg -> msg.reply(set));
       await(vertx.deployVerticle(new RankVerticle(config)));
       assertThat(await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "now",
-          new DeliveryOptions().setSendTimeout(600_000))).body().count()).isEqualTo(set.labels().length);
+          new DeliveryOptions().setSendTimeout(600_000)), Duration.ofMinutes(10)).body().count())
+          .isEqualTo(set.labels().length);
       HealthReport health = await(vertx.eventBus().<HealthReport>request(Addresses.HEALTH_PREFIX + "rank", "")).body();
       assertThat(String.valueOf(health.details().get("lastTraining"))).contains("eei-ids8-");
       first = score(vertx, candidates);

@@ -1,5 +1,7 @@
 package io.kerec.rank;
 
+import static io.kerec.testing.Await.await;
+
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.bus.Addresses;
@@ -12,10 +14,10 @@ import io.kerec.bus.TrainingSet;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
 import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ final class RankRig implements AutoCloseable {
 
   int train() {
     return await(vertx.eventBus().<Done>request(Addresses.RANK_TRAIN, "now",
-        new DeliveryOptions().setSendTimeout(600_000))).body().count();
+        new DeliveryOptions().setSendTimeout(600_000)), Duration.ofMinutes(10)).body().count();
   }
 
   /** {@code clients} loops of back-to-back requests of 200 candidates for {@code millis}. */
@@ -117,14 +119,6 @@ final class RankRig implements AutoCloseable {
           }
           loop(end, requests, failures, latencies, versions, done);
         });
-  }
-
-  static <T> T await(Future<T> f) {
-    try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @Override

@@ -21,6 +21,7 @@ import org.janusgraph.core.schema.JanusGraphIndex;
 import org.janusgraph.core.schema.JanusGraphManagement;
 import org.janusgraph.core.schema.RelationTypeIndex;
 import org.janusgraph.core.schema.SchemaStatus;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -188,7 +189,9 @@ class GraphSchemaTest {
         .hasMessageContaining("no-such-schema/index.json");
   }
 
+  /** Tagged slow: JanusGraph's reindex job takes about 11 s; {@code mvn -P unit} leaves it out. */
   @Test
+  @Tag("slow")
   void upgradeAddsIndexesOverExistingDataAndReindexes() {
     GraphSchema schema = GraphSchema.load(getClass().getClassLoader(), "graph-schema-upgrade");
     GraphOptions options = GraphOptions.berkeleyje(dir.toString());

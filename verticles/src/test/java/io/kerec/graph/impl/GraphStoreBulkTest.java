@@ -16,13 +16,16 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Bulk load on real BerkeleyDB JE: 10k items with 2 entities each (1,000 distinct entities), 20k complement edges
- * (20 per entity), 1k top-20 queries, full scans, reopen. Asserts correctness only; prints the times.
+ * (20 per entity), 1k top-20 queries, full scans, reopen. Asserts correctness only; prints the times. Tagged
+ * {@code slow} (about 35 s on 2 cores): {@code mvn -P unit} leaves it out, {@code mvn verify} runs it.
  */
+@Tag("slow")
 class GraphStoreBulkTest {
   static final int ITEMS = 10_000;
   static final int ENTITIES = 1_000;
