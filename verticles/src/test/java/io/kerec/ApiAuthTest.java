@@ -10,6 +10,7 @@ import io.kerec.api.ApiKeys;
 import io.kerec.config.ConfigException;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
+import io.kerec.engine.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.config.ConfigException;
 import io.kerec.config.ConfigLoader;
+import io.kerec.engine.Engine;
 import io.netty.handler.ssl.OpenSsl;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

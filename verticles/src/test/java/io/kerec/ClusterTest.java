@@ -17,6 +17,7 @@ import io.kerec.bus.RecordCodec;
 import io.kerec.config.ClusterOptions;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
+import io.kerec.engine.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -4,6 +4,7 @@ import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.config.KerecConfig;
+import io.kerec.engine.Engine;
 import io.kerec.testing.Chromium;
 import io.kerec.testing.HeadlessBrowser;
 import io.vertx.core.Vertx;

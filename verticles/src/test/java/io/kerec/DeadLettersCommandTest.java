@@ -3,6 +3,8 @@ package io.kerec;
 import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.cli.Kerec;
+import io.kerec.engine.Engine;
 import io.kerec.ingest.KafkaRig;
 import io.kerec.ingest.TestKafka;
 import io.kerec.store.Store;

@@ -1,5 +1,6 @@
 package io.kerec;
 
+import io.kerec.cli.Kerec;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import io.kerec.bus.Addresses;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.config.KerecConfig;
+import io.kerec.engine.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

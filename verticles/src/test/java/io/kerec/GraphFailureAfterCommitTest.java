@@ -8,6 +8,7 @@ import io.kerec.bus.Done;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.PurchasesApplied;
+import io.kerec.engine.Engine;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

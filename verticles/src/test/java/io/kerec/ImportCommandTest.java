@@ -2,6 +2,7 @@ package io.kerec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.cli.ImportCommand;
 import io.kerec.dataset.CatalogItem;
 import io.kerec.dataset.Dataset;
 import io.kerec.dataset.Datasets;

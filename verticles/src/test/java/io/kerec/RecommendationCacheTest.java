@@ -9,6 +9,7 @@ import io.kerec.bus.Recommendation;
 import io.kerec.bus.RecommendRequest;
 import io.kerec.bus.Recommendations;
 import io.kerec.config.ConfigLoader;
+import io.kerec.engine.Engine;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;

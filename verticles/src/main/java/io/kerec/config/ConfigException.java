@@ -1,7 +1,7 @@
 package io.kerec.config;
 
 /** A configuration value is missing, malformed or out of range; {@code key} names it as a JSON path. */
-public final class ConfigException extends RuntimeException {
+public final class ConfigException extends IllegalArgumentException {
   private final String key;
 
   public ConfigException(String key, String message) {

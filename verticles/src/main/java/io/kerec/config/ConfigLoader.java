@@ -49,6 +49,12 @@ public final class ConfigLoader {
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(path(e) , "unknown setting", e);
     } catch (IOException e) {
+      // a record that checks its own ranges throws while Jackson builds it: report its key, not Jackson's text
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof ConfigException c) {
+          throw c;
+        }
+      }
       throw new ConfigException("config", e.getMessage(), e);
     }
   }

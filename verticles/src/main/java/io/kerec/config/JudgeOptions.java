@@ -1,9 +1,5 @@
 package io.kerec.config;
 
-import io.kerec.judge.EvidenceOptions;
-import io.kerec.judge.LlmOptions;
-import io.kerec.judge.OpenAiOptions;
-import io.kerec.judge.PairStrategyOptions;
 
 /**
  * Judge: which verdict provider decides pairs ({@code evidence}, the embedded default, or {@code openai}, any
@@ -30,10 +26,6 @@ public record JudgeOptions(String provider, boolean autoRun, long intervalMs, in
       Require.nonBlank("judge.openai.baseUrl", openai.baseUrl());
       Require.nonBlank("judge.openai.model", openai.model());
     }
-    try {
-      llm.validate();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("judge.llm", e.getMessage(), e);
-    }
+    llm.validate();
   }
 }

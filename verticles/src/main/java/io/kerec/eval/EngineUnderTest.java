@@ -2,7 +2,7 @@ package io.kerec.eval;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.Done;

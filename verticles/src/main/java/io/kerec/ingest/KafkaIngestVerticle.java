@@ -9,6 +9,8 @@ import io.kerec.bus.ExternalVerdict;
 import io.kerec.bus.ExternalVerdicts;
 import io.kerec.bus.Item;
 import io.kerec.bus.ItemBatch;
+import io.kerec.bus.Validation;
+import io.kerec.bus.ValidationException;
 import io.kerec.config.KafkaOptions;
 import io.kerec.config.KerecConfig;
 import io.kerec.observe.Meters;

@@ -1,5 +1,6 @@
 package io.kerec.judge;
 
+import io.kerec.config.EvidenceOptions;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,6 +12,7 @@ import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.PurchasesApplied;
 import io.kerec.config.JudgeOptions;
 import io.kerec.config.KerecConfig;
+import io.kerec.config.LlmOptions;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,6 +56,7 @@ public final class JudgeVerticle extends VerticleBase {
   private final PgConnectOptions pg;
   private JudgeOptions options;
   private Store store;
+  private VerdictStore verdictStore;
   private EvidenceStats stats;
   private VerdictProvider provider;
   private PairStrategy strategy;
@@ -82,6 +84,7 @@ public final class JudgeVerticle extends VerticleBase {
     options = config.judge();
     meters = Meters.registry();
     store = Store.create(vertx, pg, 2);
+    verdictStore = new VerdictStore(store.client());
     stats = new EvidenceStats(options.maxOpenBaskets());
     strategy = new PairStrategy(options.pairs());
     if ("openai".equals(options.provider())) {
@@ -95,11 +98,11 @@ public final class JudgeVerticle extends VerticleBase {
     } else {
       provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
     }
-    return store.externallyJudgedPairs()
+    return verdictStore.externallyJudgedPairs()
         .compose(pairs -> {
           external.addAll(pairs);
           judged.addAll(pairs);
-          return store.verdicts(provider.name(), provider.model(), provider.promptVersion());
+          return verdictStore.verdicts(provider.name(), provider.model(), provider.promptVersion());
         })
         .compose(verdicts -> {
           List<Complement> known = new ArrayList<>();
@@ -306,7 +309,7 @@ public final class JudgeVerticle extends VerticleBase {
    * queue, and writes the complementary ones, as stored, to the graph. Resolves to the verdicts newly stored.
    */
   private Future<Integer> acceptExternal(ExternalVerdicts batch) {
-    return store.insertExternalVerdicts(batch.verdicts()).compose(stored -> {
+    return verdictStore.insertExternalVerdicts(batch.verdicts()).compose(stored -> {
       Set<EntityPair> pairs = new HashSet<>();
       List<Complement> edges = new ArrayList<>();
       for (Verdict v : stored.verdicts()) {
@@ -383,7 +386,7 @@ public final class JudgeVerticle extends VerticleBase {
       chunk.add(pairs.next());
     }
     return provider.judge(chunk)
-        .compose(verdicts -> store.insertVerdicts(verdicts).map(verdicts))
+        .compose(verdicts -> verdictStore.insertVerdicts(verdicts).map(verdicts))
         .compose(verdicts -> {
           List<Complement> edges = new ArrayList<>();
           for (Verdict v : verdicts) {

@@ -1,5 +1,6 @@
 package io.kerec.judge;
 
+import io.kerec.config.LlmOptions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;

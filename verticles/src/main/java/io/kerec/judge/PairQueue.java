@@ -1,6 +1,5 @@
 package io.kerec.judge;
 
-import io.kerec.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -226,7 +225,7 @@ public final class PairQueue implements AutoCloseable {
     Set<EntityPair> answered = new HashSet<>();
     verdicts.forEach(v -> answered.add(v.pair()));
     List<EntityPair> abstained = asked.stream().filter(p -> !answered.contains(p)).toList();
-    return pool.withTransaction(conn -> Store.insertVerdicts(conn, verdicts)
+    return pool.withTransaction(conn -> VerdictStore.insertVerdicts(conn, verdicts)
         .compose(inserted -> deleteRows(conn, verdicts.stream().map(Verdict::pair).toList())
             .compose(v -> abstain(conn, abstained, maxAbstentions, retryAfterMs))
             .compose(v -> addSpend(conn, tokens, 1))

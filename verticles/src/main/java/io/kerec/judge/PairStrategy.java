@@ -1,5 +1,6 @@
 package io.kerec.judge;
 
+import io.kerec.config.PairStrategyOptions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

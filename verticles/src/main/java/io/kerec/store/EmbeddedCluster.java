@@ -25,8 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded PostgreSQL's cluster on disk, set up the way a server that holds accepted data must be, rather than
- * the way zonky's {@link EmbeddedPostgres} sets up a throw-away test database ({@code initdb -A trust}, the
+ * The embedded PostgreSQL's cluster on disk, set up as a store of record. Zonky's {@link EmbeddedPostgres} sets up
+ * a throw-away test database ({@code initdb -A trust}, the
  * postmaster started with {@code -F}, that is fsync off, and {@code synchronous_commit=off}):
  * <ul>
  *   <li>initialised by {@code initdb --auth=scram-sha-256} with a generated superuser password, kept in

@@ -1,11 +1,8 @@
 package io.kerec.store;
 
 import io.kerec.bus.Event;
-import io.kerec.bus.ExternalVerdict;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
-import io.kerec.judge.EntityPair;
-import io.kerec.judge.Verdict;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -13,7 +10,6 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,8 +22,10 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * PostgreSQL access for the verticles: the durable log of items, events and verdicts. Every write is one
- * set-based statement (or one transaction) per batch; every method is non-blocking. Queries are parameterised.
+ * PostgreSQL access for the verticles: the durable log of items and events, and the verdicts as the graph reads
+ * them ({@link #decidingVerdicts}); the judge writes verdicts through its own gateway on the same pool. Every write
+ * is one set-based statement (or one transaction) per batch; every method is non-blocking. Queries are
+ * parameterised.
  */
 public final class Store implements AutoCloseable {
   private static final int PAGE = 20_000;
@@ -296,104 +294,6 @@ public final class Store implements AutoCloseable {
         });
   }
 
-  /** Stores verdicts; a verdict already stored for the same pair, provider, model and prompt is kept. */
-  public Future<Void> insertVerdicts(List<Verdict> verdicts) {
-    return insertVerdicts(pool, verdicts).mapEmpty();
-  }
-
-  /**
-   * Stores verdicts through {@code client} (a pool, or a connection inside a caller's transaction); a verdict
-   * already stored for the same pair, provider, model and prompt is kept.
-   *
-   * @return the pairs whose verdict was stored by this call
-   */
-  public static Future<Set<EntityPair>> insertVerdicts(SqlClient client, List<Verdict> verdicts) {
-    if (verdicts.isEmpty()) {
-      return Future.succeededFuture(Set.of());
-    }
-    return client.preparedQuery("""
-            INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
-                                  reason, tokens)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
-                                 $7::float8[], $8::text[], $9::int[])
-            ON CONFLICT DO NOTHING
-            RETURNING source, target
-            """)
-        .execute(Tuple.tuple(List.of(
-            verdicts.stream().map(Verdict::source).toArray(String[]::new),
-            verdicts.stream().map(Verdict::target).toArray(String[]::new),
-            verdicts.stream().map(Verdict::provider).toArray(String[]::new),
-            verdicts.stream().map(Verdict::model).toArray(String[]::new),
-            verdicts.stream().map(Verdict::promptVersion).toArray(String[]::new),
-            verdicts.stream().map(Verdict::complementary).toArray(Boolean[]::new),
-            verdicts.stream().map(Verdict::confidence).toArray(Double[]::new),
-            verdicts.stream().map(Verdict::reason).toArray(String[]::new),
-            verdicts.stream().map(Verdict::tokens).toArray(Integer[]::new))))
-        .map(rows -> {
-          Set<EntityPair> inserted = new HashSet<>();
-          rows.forEach(row -> inserted.add(new EntityPair(row.getString(0), row.getString(1))));
-          return inserted;
-        });
-  }
-
-  /**
-   * What {@link #insertExternalVerdicts(List)} left in the table.
-   *
-   * @param verdicts the stored verdict of every distinct key given, as stored (the first one received wins)
-   * @param inserted how many of them this call stored
-   */
-  public record StoredVerdicts(List<Verdict> verdicts, int inserted) {
-  }
-
-  /**
-   * Stores verdicts of an external judge with their origin, in one transaction; a verdict already stored for the
-   * same pair, provider, model and prompt version (read before, or the engine's own) is kept as it was.
-   */
-  public Future<StoredVerdicts> insertExternalVerdicts(List<ExternalVerdict> verdicts) {
-    java.util.Map<List<String>, ExternalVerdict> byKey = new java.util.LinkedHashMap<>();
-    for (ExternalVerdict v : verdicts) {
-      byKey.putIfAbsent(List.of(v.source(), v.target(), v.provider(), v.model(), v.promptVersion()), v);
-    }
-    List<ExternalVerdict> distinct = new ArrayList<>(byKey.values());
-    if (distinct.isEmpty()) {
-      return Future.succeededFuture(new StoredVerdicts(List.of(), 0));
-    }
-    String[] sources = distinct.stream().map(ExternalVerdict::source).toArray(String[]::new);
-    String[] targets = distinct.stream().map(ExternalVerdict::target).toArray(String[]::new);
-    String[] providers = distinct.stream().map(ExternalVerdict::provider).toArray(String[]::new);
-    String[] models = distinct.stream().map(ExternalVerdict::model).toArray(String[]::new);
-    String[] prompts = distinct.stream().map(ExternalVerdict::promptVersion).toArray(String[]::new);
-    return pool.withTransaction(conn -> conn.preparedQuery("""
-            INSERT INTO verdicts (source, target, provider, model, prompt_version, complementary, confidence,
-                                  reason, tokens, origin)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bool[],
-                                 $7::float8[], $8::text[], $9::int[], $10::text[])
-            ON CONFLICT DO NOTHING
-            """)
-        .execute(Tuple.tuple(List.of(sources, targets, providers, models, prompts,
-            distinct.stream().map(ExternalVerdict::complementary).toArray(Boolean[]::new),
-            distinct.stream().map(ExternalVerdict::confidence).toArray(Double[]::new),
-            distinct.stream().map(ExternalVerdict::reason).toArray(String[]::new),
-            distinct.stream().map(ExternalVerdict::tokens).toArray(Integer[]::new),
-            distinct.stream().map(ExternalVerdict::origin).toArray(String[]::new))))
-        .compose(inserted -> conn.preparedQuery("""
-                SELECT v.source, v.target, v.complementary, v.confidence, v.reason, v.provider, v.model,
-                       v.prompt_version, v.tokens
-                FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])
-                     WITH ORDINALITY AS k(source, target, provider, model, prompt_version, n)
-                JOIN verdicts v USING (source, target, provider, model, prompt_version)
-                ORDER BY k.n
-                """).execute(Tuple.of(sources, targets, providers, models, prompts))
-            .map(rows -> {
-              List<Verdict> stored = new ArrayList<>(rows.size());
-              for (Row row : rows) {
-                stored.add(new Verdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
-                    row.getString(4), row.getString(5), row.getString(6), row.getString(7), row.getInteger(8)));
-              }
-              return new StoredVerdicts(stored, inserted.rowCount());
-            })));
-  }
-
   /**
    * The verdict that decides a judged pair's edge.
    *
@@ -427,33 +327,6 @@ public final class Store implements AutoCloseable {
         });
   }
 
-  /** The pairs an external judge has decided (read from Kafka), whatever its provider, model and prompt. */
-  public Future<Set<EntityPair>> externallyJudgedPairs() {
-    return pool.query("SELECT DISTINCT source, target FROM verdicts WHERE origin IS NOT NULL").execute()
-        .map(rows -> {
-          Set<EntityPair> pairs = new HashSet<>();
-          rows.forEach(row -> pairs.add(new EntityPair(row.getString(0), row.getString(1))));
-          return pairs;
-        });
-  }
-
-  /** Every stored verdict of a provider, model and prompt version. */
-  public Future<List<Verdict>> verdicts(String provider, String model, String promptVersion) {
-    return pool.preparedQuery("""
-            SELECT source, target, complementary, confidence, reason, tokens FROM verdicts
-            WHERE provider = $1 AND model = $2 AND prompt_version = $3
-            """)
-        .execute(Tuple.of(provider, model, promptVersion))
-        .map(rows -> {
-          List<Verdict> list = new ArrayList<>(rows.size());
-          for (Row row : rows) {
-            list.add(new Verdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
-                row.getString(4), provider, model, promptVersion, row.getInteger(5)));
-          }
-          return list;
-        });
-  }
-
   /** Row counts of the main tables, for health and tests. */
   public Future<java.util.Map<String, Long>> counts() {
     return pool.query("""
@@ -467,8 +340,8 @@ public final class Store implements AutoCloseable {
         });
   }
 
-  /** The pool, for health checks. */
-  public SqlClient client() {
+  /** The pool, for health checks and for the gateways of other tables that share it. */
+  public Pool client() {
     return pool;
   }
 

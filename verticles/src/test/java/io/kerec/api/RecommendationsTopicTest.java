@@ -3,7 +3,7 @@ package io.kerec.api;
 import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.ingest.KafkaRig;
 import io.kerec.ingest.TestKafka;
 import io.kerec.store.Store;

@@ -4,7 +4,7 @@ import static io.kerec.testing.Await.await;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Done;
 import io.kerec.bus.Event;

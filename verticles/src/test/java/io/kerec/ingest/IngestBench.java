@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.sun.management.GarbageCollectionNotificationInfo;
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.config.PostgresOptions;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;

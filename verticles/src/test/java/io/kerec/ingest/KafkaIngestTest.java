@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
 import io.kerec.store.DeadLetterQuery;

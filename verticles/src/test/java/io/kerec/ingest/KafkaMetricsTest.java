@@ -5,7 +5,7 @@ import static io.kerec.ingest.KafkaRig.metrics;
 import static io.kerec.ingest.KafkaRig.sample;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.config.KerecConfig;
 import io.kerec.store.Store;
 import io.vertx.core.Vertx;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kerec.Engine;
+import io.kerec.engine.Engine;
 import io.kerec.config.KerecConfig;
 import io.kerec.judge.EntityPair;
 import io.kerec.judge.OpenAiVerdictProvider;

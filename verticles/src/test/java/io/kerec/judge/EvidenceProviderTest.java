@@ -3,6 +3,7 @@ package io.kerec.judge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.kerec.config.EvidenceOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

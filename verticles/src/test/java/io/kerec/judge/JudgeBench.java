@@ -4,6 +4,7 @@ import static io.kerec.testing.Await.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.kerec.config.LlmOptions;
 import io.kerec.store.Store;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -99,7 +100,7 @@ class JudgeBench {
       double reqUse = rpm == 0 ? 0 : accepted.size() / (burst(rpm, s.sim().burstMs()) + rpm * minutes);
       long tokens = accepted.stream().mapToLong(a -> a[1]).sum();
       double tokUse = tpm == 0 ? 0 : tokens / (burst(tpm, s.sim().burstMs()) + tpm * minutes);
-      List<Verdict> stored = await(store.verdicts("openai", s.name(),
+      List<Verdict> stored = await(new VerdictStore(store.client()).verdicts("openai", s.name(),
           OpenAiVerdictProvider.PROMPT_VERSION));
       Set<EntityPair> judged = new HashSet<>();
       stored.forEach(v -> judged.add(v.pair()));

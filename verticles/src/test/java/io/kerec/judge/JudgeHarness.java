@@ -2,6 +2,8 @@ package io.kerec.judge;
 
 import static io.kerec.testing.Await.await;
 
+import io.kerec.config.LlmOptions;
+import io.kerec.config.OpenAiOptions;
 import io.kerec.config.PostgresOptions;
 import io.kerec.store.PostgresServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -3,6 +3,7 @@ package io.kerec.judge;
 import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.config.LlmOptions;
 import io.kerec.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -53,7 +54,7 @@ class LlmDispatcherTest {
   }
 
   private static Map<EntityPair, Verdict> stored(String model) {
-    List<Verdict> verdicts = await(store.verdicts("openai", model, OpenAiVerdictProvider.PROMPT_VERSION));
+    List<Verdict> verdicts = await(new VerdictStore(store.client()).verdicts("openai", model, OpenAiVerdictProvider.PROMPT_VERSION));
     Map<EntityPair, Verdict> byPair = new HashMap<>();
     verdicts.forEach(v -> byPair.put(v.pair(), v));
     assertThat(byPair).hasSameSizeAs(verdicts);

@@ -2,6 +2,7 @@ package io.kerec.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.config.EvidenceOptions;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

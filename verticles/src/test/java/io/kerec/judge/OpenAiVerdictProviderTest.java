@@ -2,6 +2,7 @@ package io.kerec.judge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.config.OpenAiOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,6 +3,7 @@ package io.kerec.judge;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kerec.config.PairStrategyOptions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;

@@ -1,7 +1,7 @@
 package io.kerec.graph.recall;
 
 import io.kerec.graph.recall.CoOccurrence.IntList;
-import io.kerec.ingest.entity.TitleNormaliser;
+import io.kerec.entity.TitleNormaliser;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
