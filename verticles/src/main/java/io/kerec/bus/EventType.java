@@ -21,7 +21,7 @@ public enum EventType {
   }
 
   @JsonCreator
-  static EventType fromWire(String wire) {
+  public static EventType fromWire(String wire) {
     return parse(wire).orElseThrow(() -> new IllegalArgumentException("unknown event type " + wire));
   }
 }

@@ -10,7 +10,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
                           EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
                           FeedbackOptions feedback, KafkaOptions kafka, AuthOptions auth,
                           TlsOptions tls, RateLimitOptions rateLimit,
-                          ClusterOptions cluster, CacheOptions cache) {
+                          ClusterOptions cluster, CacheOptions cache, FollowOptions follow) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
@@ -18,7 +18,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
         EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
         FeedbackOptions.defaults(), KafkaOptions.defaults(), AuthOptions.defaults(),
         TlsOptions.defaults(), RateLimitOptions.defaults(),
-        ClusterOptions.defaults(), CacheOptions.defaults());
+        ClusterOptions.defaults(), CacheOptions.defaults(), FollowOptions.defaults());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -38,6 +38,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     rateLimit.validate();
     cluster.validate();
     cache.validate();
+    follow.validate();
     return this;
   }
 

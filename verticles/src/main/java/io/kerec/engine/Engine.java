@@ -12,7 +12,12 @@ import io.kerec.ingest.IngestVerticle;
 import io.kerec.ingest.KafkaIngestVerticle;
 import io.kerec.judge.JudgeVerticle;
 import io.kerec.rank.RankVerticle;
+import io.kerec.store.ChangeLog;
 import io.kerec.store.PostgresServer;
+import io.vertx.pgclient.PgConnectOptions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -42,6 +47,7 @@ public final class Engine {
   private PostgresServer postgres;
   private io.kerec.graph.GraphStore graph;
   private ApiVerticle api;
+  private final String writer = ChangeLog.WRITER_PREFIX + UUID.randomUUID();
 
   private Engine(Vertx vertx, KerecConfig config) {
     this.vertx = vertx;
@@ -104,15 +110,15 @@ public final class Engine {
         })
         .compose(graph -> {
           engine.graph = graph;
-          PostgresServer pg = engine.postgres;
+          PgConnectOptions connect = engine.connectOptions();
           engine.api = new ApiVerticle(config);
-          return engine.deploy(new GraphVerticle(config, pg.connectOptions(), graph), new DeploymentOptions()
+          return engine.deploy(new GraphVerticle(config, connect, graph), new DeploymentOptions()
                   .setThreadingModel(ThreadingModel.WORKER).setWorkerPoolName("kerec-graph-view").setWorkerPoolSize(1))
-              .compose(v -> engine.deploy(new JudgeVerticle(config, pg.connectOptions()), ThreadingModel.WORKER))
+              .compose(v -> engine.deploy(new JudgeVerticle(config, connect), ThreadingModel.WORKER))
               .compose(v -> engine.deploy(new RankVerticle(config), ThreadingModel.EVENT_LOOP))
-              .compose(v -> engine.deploy(new IngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
+              .compose(v -> engine.deploy(new IngestVerticle(config, connect), ThreadingModel.EVENT_LOOP))
               .compose(v -> !config.kafka().enabled() ? Future.<Void>succeededFuture()
-                  : engine.deploy(new KafkaIngestVerticle(config, pg.connectOptions()), ThreadingModel.EVENT_LOOP))
+                  : engine.deploy(new KafkaIngestVerticle(config, connect), ThreadingModel.EVENT_LOOP))
               .compose(v -> engine.deploy(engine.api, ThreadingModel.EVENT_LOOP));
         })
         .map(v -> {
@@ -121,6 +127,22 @@ public final class Engine {
           return engine;
         })
         .recover(e -> engine.stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /**
+   * Where this engine's verticles reach PostgreSQL: every connection is named {@code kerec/<instance id>}
+   * ({@code application_name}), which is how the rows it writes are told from other engines' ({@link ChangeLog}).
+   */
+  private PgConnectOptions connectOptions() {
+    PgConnectOptions connect = postgres.connectOptions();
+    Map<String, String> properties = new HashMap<>(connect.getProperties());
+    properties.put("application_name", writer);
+    return connect.setProperties(properties);
+  }
+
+  /** This engine's name among the engines sharing its PostgreSQL. */
+  public String instance() {
+    return writer;
   }
 
   private Future<Void> deploy(io.vertx.core.Deployable verticle, ThreadingModel threading) {

@@ -22,6 +22,7 @@ import io.kerec.bus.TrainingSetRequest;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.recall.RecallView;
 import io.kerec.graph.recall.TrainingSetBuilder;
+import io.kerec.store.ChangeLog;
 import io.kerec.store.Store;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -48,6 +49,8 @@ public final class GraphVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(GraphVerticle.class);
   private static final int TRAINING_USERS_PER_STEP = 20;
   private static final int RECENT_PURCHASE_IDS = 100_000;
+  /** Quiet time after the last purchase before the view settles. */
+  private static final long SETTLE_MS = 1_000;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -60,6 +63,10 @@ public final class GraphVerticle extends VerticleBase {
   private WorkerExecutor graphWorker;
   private final GraphStore graph;
   private Store store;
+  private ChangeFollower follower;
+  /** When purchases last reached the view, and whether it has settled since ({@link RecallView#settle}). */
+  private long lastPurchaseAt;
+  private boolean unsettled;
 
   /**
    * @param graph the graph store, opened by {@link GraphStoreFiles#open} (the verticle closes it when it stops)
@@ -79,26 +86,115 @@ public final class GraphVerticle extends VerticleBase {
   public Future<?> start() {
     graphWorker = vertx.createSharedWorkerExecutor("kerec-graph", 1);
     store = Store.create(vertx, pg, 2);
-    return rebuild().onSuccess(v -> register());
+    return store.inSnapshot(this::rebuild).onSuccess(snapshot -> {
+      register();
+      if (config.follow().active(config.postgres())) {
+        String writer = pg.getProperties().getOrDefault("application_name", "");
+        follower = new ChangeFollower(vertx, new ChangeLog(store.client(), writer, snapshot), new FollowedChanges(),
+            config.follow().intervalMs());
+        follower.start();
+        LOG.info("following the shared store's changes every {} ms as {}", config.follow().intervalMs(), writer);
+      }
+    });
   }
 
   /**
    * Syncs the graph store with PostgreSQL ({@link GraphSync}) and builds the recall view from the same data: items,
-   * complements by their deciding verdicts, feedback, then every purchase.
+   * complements by their deciding verdicts, feedback, then every purchase, all read in one {@code snapshot}, which
+   * the {@link ChangeFollower} continues from.
    */
-  private Future<Void> rebuild() {
+  private Future<String> rebuild(Store at, String snapshot) {
     long started = System.nanoTime();
-    return GraphSync.run(store, graph, graphWorker, config.judge().provider(), ledger)
+    return GraphSync.run(at, graph, graphWorker, config.judge().provider(), ledger)
         .compose(synced -> {
           synced.items().forEach(view::putItem);
           synced.edges().forEach(view::putComplement);
           synced.flushed().forEach(flushed::put);
           return flushFeedback();
         })
-        .compose(n -> store.forEachPurchase(page -> page.forEach(view::addPurchase)))
+        .compose(n -> at.forEachPurchase(page -> page.forEach(view::addPurchase)))
         .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
             view.counts()))
-        .mapEmpty();
+        .map(snapshot);
+  }
+
+  /**
+   * Applies what other engines wrote, as this engine's ingest and judge apply what it writes itself, and tells this
+   * engine's other verticles (judge counts, rank, live WebSockets and the recommendation cache) the same way.
+   */
+  private final class FollowedChanges implements ChangeFollower.Sink {
+    @Override
+    public Future<Void> items(List<ItemEntities> items) {
+      if (items.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return graphWorker.executeBlocking(() -> {
+        graph.upsertItems(toNodes(items));
+        return null;
+      }).onSuccess(v -> {
+        items.forEach(view::putItem);
+        vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(items), Addresses.inEngine());
+      }).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> pairs(List<ChangeLog.Pair> pairs) {
+      if (pairs.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      List<String[]> keys = pairs.stream().distinct().map(p -> new String[] {p.source(), p.target()}).toList();
+      return store.decidingVerdicts(config.judge().provider(), keys).compose(verdicts -> {
+        // as the judge does live: complementary deciding verdicts become (or update) edges
+        List<Complement> edges = verdicts.stream().filter(Store.DecidingVerdict::complementary)
+            .map(v -> new Complement(v.source(), v.target(), v.confidence(), v.confidence(), v.provider())).toList();
+        return putComplements(edges);
+      }).mapEmpty();
+    }
+
+    @Override
+    public Future<Void> events(ChangeLog.Events events) {
+      if (!events.feedback().isEmpty()) {
+        vertx.eventBus().publish(Addresses.FEEDBACK_APPLIED, new FeedbackApplied(events.feedback()),
+            Addresses.inEngine());
+      }
+      if (!events.purchases().isEmpty()) {
+        List<PurchaseFact> fresh = new ArrayList<>(events.purchases().size());
+        for (PurchaseFact p : events.purchases()) {
+          if (recentlyApplied.add(p.eventId())) {
+            view.addPurchase(p);
+            fresh.add(p);
+          }
+        }
+        purchasesArrived(fresh.size());
+        if (!fresh.isEmpty()) {
+          vertx.eventBus().publish(Addresses.PURCHASES_APPLIED, new PurchasesApplied(fresh), Addresses.inEngine());
+        }
+      }
+      return Future.succeededFuture();
+    }
+  }
+
+  private void purchasesArrived(int n) {
+    if (n > 0) {
+      lastPurchaseAt = System.currentTimeMillis();
+      unsettled = true;
+    }
+  }
+
+  /** Writes complementary edges, weighted by their feedback, to the graph store and then to the recall view. */
+  private Future<Integer> putComplements(List<Complement> edges) {
+    if (edges.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    long now = System.currentTimeMillis();
+    List<Complement> weighted = edges.stream().map(e -> new Complement(e.from(), e.to(),
+        ledger.weight(e.from(), e.to(), e.confidence()), e.confidence(), e.provenance())).toList();
+    return graphWorker.executeBlocking(() -> {
+      graph.upsertComplements(weighted.stream()
+          .map(e -> new ComplementEdge(e.from(), e.to(), e.weight(), e.confidence(), e.provenance(), 0, 0, now))
+          .toList());
+      return weighted.size();
+    }).onSuccess(n -> weighted.forEach(view::putComplement));
   }
 
   private static List<ItemNode> toNodes(List<ItemEntities> items) {
@@ -145,6 +241,12 @@ public final class GraphVerticle extends VerticleBase {
 
   private void register() {
     EventBus bus = vertx.eventBus();
+    vertx.setPeriodic(SETTLE_MS, id -> {
+      if (unsettled && System.currentTimeMillis() - lastPurchaseAt >= SETTLE_MS) {
+        view.settle();
+        unsettled = false;
+      }
+    });
     bus.<FeedbackApplied>consumer(Addresses.FEEDBACK_APPLIED, msg -> msg.body().feedback().forEach(ledger::add));
     vertx.setPeriodic(config.feedback().flushMs(), id -> flushFeedback());
     bus.consumer(Addresses.GRAPH_FEEDBACK_FLUSH, msg -> flushFeedback().onSuccess(n -> msg.reply(new Done(n))));
@@ -173,23 +275,11 @@ public final class GraphVerticle extends VerticleBase {
         BusError.of(500, "purchases not applied to the recall view: " + e.getMessage()).replyTo(msg);
         return;
       }
+      purchasesArrived(added);
       msg.reply(new Done(added));
     });
-    bus.<Complements>consumer(Addresses.GRAPH_COMPLEMENTS, msg -> {
-      List<Complement> edges = msg.body().edges();
-      long now = System.currentTimeMillis();
-      List<Complement> weighted = edges.stream().map(e -> new Complement(e.from(), e.to(),
-          ledger.weight(e.from(), e.to(), e.confidence()), e.confidence(), e.provenance())).toList();
-      graphWorker.executeBlocking(() -> {
-        graph.upsertComplements(weighted.stream()
-            .map(e -> new ComplementEdge(e.from(), e.to(), e.weight(), e.confidence(), e.provenance(), 0, 0, now))
-            .toList());
-        return weighted.size();
-      }).onSuccess(n -> {
-        weighted.forEach(view::putComplement);
-        msg.reply(new Done(n));
-      }).onFailure(e -> fail(msg, e));
-    });
+    bus.<Complements>consumer(Addresses.GRAPH_COMPLEMENTS, msg -> putComplements(msg.body().edges())
+        .onSuccess(n -> msg.reply(new Done(n))).onFailure(e -> fail(msg, e)));
     bus.<RecallRequest>consumer(Addresses.GRAPH_RECALL, msg -> {
       RecallRequest req = msg.body();
       List<Candidate> candidates = view.recall(req.userId(), config.recall(), req.maxCandidates());
@@ -215,6 +305,7 @@ public final class GraphVerticle extends VerticleBase {
       details.put("feedbackExposures", totals[0]);
       details.put("feedbackClicks", totals[1]);
       details.put("feedbackFlushes", feedbackFlushes);
+      details.put("follow", follower == null ? Map.of("active", false) : follower.status());
       msg.reply(new HealthReport("graph", "UP", details));
     });
   }
@@ -226,6 +317,9 @@ public final class GraphVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (follower != null) {
+      follower.stop();
+    }
     // feedback counted since the last flush goes to the graph store too (it would also be recounted at the next start)
     Future<Void> closed = graph == null ? Future.succeededFuture()
         : flushFeedback().<Void>mapEmpty().recover(e -> Future.succeededFuture())

@@ -10,6 +10,7 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -30,9 +31,12 @@ import java.util.function.Consumer;
 public final class Store implements AutoCloseable {
   private static final int PAGE = 20_000;
   private final Pool pool;
+  /** Where reads go: the pool, or one connection inside a snapshot ({@link #inSnapshot}). */
+  private final SqlClient reads;
 
-  private Store(Pool pool) {
+  private Store(Pool pool, SqlClient reads) {
     this.pool = pool;
+    this.reads = reads;
   }
 
   /** A store with its own connection pool. */
@@ -42,7 +46,20 @@ public final class Store implements AutoCloseable {
         .connectingTo(connect)
         .using(vertx)
         .build();
-    return new Store(pool);
+    return new Store(pool, pool);
+  }
+
+  /**
+   * Runs {@code body} with a store whose reads all see one snapshot of the database (a repeatable-read, read-only
+   * transaction on one connection), and the text of that snapshot ({@code pg_current_snapshot()}): rows written by
+   * transactions that snapshot sees are in what {@code body} read, and no others. {@link ChangeLog} continues from it.
+   * Writes through the given store still go to the pool.
+   */
+  public <T> Future<T> inSnapshot(java.util.function.BiFunction<Store, String, Future<T>> body) {
+    return pool.withConnection(conn -> conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").execute()
+        .compose(r -> conn.query("SELECT pg_current_snapshot()::text").execute())
+        .compose(rows -> body.apply(new Store(pool, conn), rows.iterator().next().getString(0)))
+        .eventually(() -> conn.query("COMMIT").execute()));
   }
 
   /** Inserts or updates items and replaces their entities, atomically. Item ids must be unique in the batch. */
@@ -68,7 +85,8 @@ public final class Store implements AutoCloseable {
             INSERT INTO items (item_id, title, price, category)
             SELECT * FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::text[])
             ON CONFLICT (item_id) DO UPDATE
-              SET title = EXCLUDED.title, price = EXCLUDED.price, category = EXCLUDED.category, updated_at = now()
+              SET title = EXCLUDED.title, price = EXCLUDED.price, category = EXCLUDED.category, updated_at = now(),
+                  xid = EXCLUDED.xid, seq = EXCLUDED.seq, writer = EXCLUDED.writer
             """).execute(Tuple.of(ids, titles, prices, categories))
         .compose(r -> conn.preparedQuery("DELETE FROM item_entities WHERE item_id = ANY($1)")
             .execute(Tuple.of((Object) ids)))
@@ -86,7 +104,7 @@ public final class Store implements AutoCloseable {
    * One round trip: ingest checks events' items and learns their entities at once.
    */
   public Future<java.util.Map<String, List<String>>> itemEntities(Collection<String> itemIds) {
-    return pool.preparedQuery("""
+    return reads.preparedQuery("""
             SELECT i.item_id,
                    COALESCE(array_agg(ie.entity ORDER BY ie.position) FILTER (WHERE ie.entity IS NOT NULL), '{}')
             FROM items i LEFT JOIN item_entities ie ON ie.item_id = i.item_id
@@ -133,7 +151,7 @@ public final class Store implements AutoCloseable {
 
   /** Exposures and clicks (clicks and attributed purchases) per attributed edge: {source, target, exposures, clicks}. */
   public Future<List<Object[]>> edgeFeedback() {
-    return pool.query("""
+    return reads.query("""
             SELECT edge_source, edge_target, count(*) FILTER (WHERE type = 'exposure'),
                    count(*) FILTER (WHERE type IN ('click', 'purchase'))
             FROM events WHERE edge_source IS NOT NULL GROUP BY edge_source, edge_target
@@ -239,7 +257,7 @@ public final class Store implements AutoCloseable {
   }
 
   private Future<Long> pageItems(String after, Consumer<List<ItemEntities>> page, long seen) {
-    return pool.preparedQuery("""
+    return reads.preparedQuery("""
             SELECT i.item_id, i.title, i.price, i.category,
                    COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
                              WHERE ie.item_id = i.item_id), '{}')
@@ -268,7 +286,7 @@ public final class Store implements AutoCloseable {
   }
 
   private Future<Long> pagePurchases(long afterSeq, Consumer<List<PurchaseFact>> page, long seen) {
-    return pool.preparedQuery("""
+    return reads.preparedQuery("""
             SELECT e.seq, e.event_id, e.user_id, e.item_id, e.basket_id, e.ts,
                    COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
                              WHERE ie.item_id = e.item_id), '{}')
@@ -310,13 +328,24 @@ public final class Store implements AutoCloseable {
    * provider. This is the precedence the judge follows live, as a query: the graph is rebuilt by it.
    */
   public Future<List<DecidingVerdict>> decidingVerdicts(String provider) {
-    return pool.preparedQuery("""
+    return decidingVerdicts(provider, null);
+  }
+
+  /**
+   * {@link #decidingVerdicts(String)} of the given pairs only ({@code sources[i]} → {@code targets[i]}), or of all
+   * when {@code pairs} is null.
+   */
+  public Future<List<DecidingVerdict>> decidingVerdicts(String provider, List<String[]> pairs) {
+    String[] sources = pairs == null ? null : pairs.stream().map(p -> p[0]).toArray(String[]::new);
+    String[] targets = pairs == null ? null : pairs.stream().map(p -> p[1]).toArray(String[]::new);
+    return reads.preparedQuery("""
             SELECT DISTINCT ON (source, target) source, target, complementary, confidence, provider
             FROM verdicts
+            WHERE $2::text[] IS NULL OR (source, target) IN (SELECT * FROM UNNEST($2::text[], $3::text[]))
             ORDER BY source, target, (origin IS NOT NULL) DESC, (provider = $1) DESC, created_at DESC,
                      provider DESC, model DESC, prompt_version DESC
             """)
-        .execute(Tuple.of(provider))
+        .execute(Tuple.of(provider, sources, targets))
         .map(rows -> {
           List<DecidingVerdict> out = new ArrayList<>(rows.size());
           for (Row row : rows) {

@@ -43,6 +43,14 @@ final class CoOccurrence {
     }
   }
 
+  /** Forgets every cached neighbour list (each is computed again from the groups as they are now). */
+  void clearCache() {
+    for (int i = 0; i < cache.size(); i++) {
+      cache.set(i, null);
+      cachedAt.values[i] = -1;
+    }
+  }
+
   /** Index of a group, or -1 when unknown. */
   int group(String key) {
     return groupIndex.getOrDefault(key, -1);

@@ -304,6 +304,18 @@ final class RecallState {
   }
 
   /**
+   * Recomputes everything derived lazily from the purchases (recent sales, repeat rates, cached co-occurrence
+   * neighbours), so that what recall answers is a function of the purchases applied, not of when recalls happened
+   * between them: two views fed the same purchases answer alike once both settled.
+   */
+  void settle() {
+    recentComputed = false;
+    bills.clearCache();
+    buyers.clearCache();
+    refreshPopularity();
+  }
+
+  /**
    * Brings the derived sales data up to date before a recall: the recent sales and repeat rates (recounted every
    * {@value #RECENT_REFRESH_PURCHASES} purchases) and the order by sales (after the catalogue changed).
    */

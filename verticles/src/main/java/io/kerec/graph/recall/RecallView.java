@@ -67,6 +67,14 @@ public final class RecallView {
     state.addPurchase(purchase);
   }
 
+  /**
+   * Recomputes what is derived lazily from the purchases (see {@code RecallState#settle}); the graph verticle calls
+   * it once purchases stop arriving for a moment.
+   */
+  public void settle() {
+    state.settle();
+  }
+
   /** Adds or replaces a complementary edge. */
   public void putComplement(Complement edge) {
     state.putComplement(edge);
