@@ -22,7 +22,9 @@ public final class GraphStoreFiles {
   }
 
   /**
-   * Opens the graph store of an engine. A berkeleyje store that is missing while PostgreSQL holds items, or that
+   * Opens the graph store of an engine. A new instance on an external (shared) PostgreSQL, whose data directory has
+   * no graph directory at all, builds its store from PostgreSQL. A berkeleyje store that is missing while PostgreSQL
+   * holds items otherwise, or that
    * cannot be opened for a reason other than being in use, is moved aside and started afresh (the graph verticle's
    * sync then rebuilds it from PostgreSQL) when {@code graph.rebuildOnCorruption} is set; otherwise this fails with
    * what to run. Blocking.
@@ -37,6 +39,11 @@ public final class GraphStoreFiles {
     Path dir = Path.of(options.directory()).toAbsolutePath().normalize();
     String broken;
     GraphStoreException cause = null;
+    if (postgresHasItems && !config.postgres().embedded() && !Files.exists(dir)) {
+      // a data directory that never held a graph, on a PostgreSQL other engines share: a new instance joining
+      LOG.info("no graph store in {} yet: building it from the shared PostgreSQL", dir);
+      return JanusGraphStore.open(options);
+    }
     if (postgresHasItems && !present(dir)) {
       broken = "is missing, while PostgreSQL holds items";
     } else {
