@@ -78,7 +78,8 @@ class OpenApiContractTest {
     assertThat(documented).containsExactlyInAnyOrder(
         "GET /health", "GET /openapi.yaml", "GET /metrics", "POST /v1/items", "POST /v1/events",
         "GET /v1/users/{userId}/recommendations", "GET /v1/entities/{entity}/complements", "GET /v1/items/{itemId}",
-        "GET /v1/judge/status", "POST /v1/rank/train", "GET /v1/live");
+        "GET /v1/experiments", "GET /v1/experiments/{name}", "GET /v1/judge/status", "POST /v1/rank/train",
+        "GET /v1/live");
     contract.path("paths").fields().forEachRemaining(path -> path.getValue().forEach(operation ->
         assertThat(operation.path("operationId").asText()).as(path.getKey()).isNotBlank()));
   }

@@ -14,6 +14,7 @@ import io.kerec.bus.RecommendRequest;
 import io.kerec.config.ConfigException;
 import io.kerec.config.KerecConfig;
 import io.kerec.config.TlsOptions;
+import io.kerec.experiment.Experiments;
 import io.kerec.bus.Validation;
 import io.kerec.bus.ValidationException;
 import io.vertx.core.Future;
@@ -69,7 +70,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots(),
-        config.rank().feedbackWeight() > 0);
+        config.rank().feedbackWeight() > 0, new Experiments(config.experiments()));
     if (config.kafka().publishesRecommendations()) {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }
@@ -153,6 +154,9 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/v1/entities/:entity/complements").handler(validation.of("complements")).handler(this::complements);
     router.get("/v1/items/:itemId").handler(validation.of("item")).handler(this::item);
     router.get("/v1/judge/status").handler(validation.of("judgeStatus")).handler(this::judgeStatus);
+    ExperimentRoutes experiments = new ExperimentRoutes(vertx, new Experiments(config.experiments()));
+    router.get("/v1/experiments").handler(validation.of("experiments")).handler(experiments::list);
+    router.get("/v1/experiments/:name").handler(validation.of("experiment")).handler(experiments::one);
     router.post("/v1/rank/train").handler(validation.of("train")).handler(this::train);
     router.get().handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", DASHBOARD_CSP);

@@ -2,6 +2,7 @@ package io.kerec.api;
 
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
+import io.kerec.bus.ExperimentArm;
 import io.kerec.bus.CandidateIds;
 import io.kerec.bus.PopularRequest;
 import io.kerec.bus.RecallRequest;
@@ -12,6 +13,10 @@ import io.kerec.bus.Recommendations;
 import io.kerec.bus.ScoreRequest;
 import io.kerec.bus.Scores;
 import io.kerec.bus.Served;
+import io.kerec.config.ExperimentOptions;
+import io.kerec.experiment.Experiments;
+import io.kerec.observe.Meters;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -37,30 +42,55 @@ public final class Recommender {
   private final int maxCandidates;
   private final int freshSlots;
   private final boolean logServed;
+  private final Experiments experiments;
 
   /**
    * @param freshSlots how many of the top-k may be taken by the best-ranked never-sold candidates
    * @param logServed whether to publish what is shown on {@link Addresses#RANK_SERVED} (rank learns from feedback)
+   * @param experiments the running A/B experiments: each answer is made with its user's arms' overrides and names
+   *     the arm of the first experiment
    */
-  public Recommender(Vertx vertx, int maxCandidates, int freshSlots, boolean logServed) {
+  public Recommender(Vertx vertx, int maxCandidates, int freshSlots, boolean logServed, Experiments experiments) {
     this.vertx = vertx;
     this.maxCandidates = maxCandidates;
     this.freshSlots = freshSlots;
     this.logServed = logServed;
+    this.experiments = experiments;
   }
 
   /** The user's top-k recommendations. */
   public Future<Recommendations> recommend(RecommendRequest request) {
+    if (!experiments.running()) {
+      return recommend(request, ExperimentOptions.Overrides.NONE);
+    }
+    List<Experiments.Assigned> arms = experiments.assign(request.userId());
+    for (Experiments.Assigned a : arms) {
+      answers(a.experiment(), a.arm().name()).increment();
+    }
+    Experiments.Assigned first = arms.get(0);
+    return recommend(request, experiments.overrides(request.userId()))
+        .map(recs -> recs.in(new ExperimentArm(first.experiment(), first.arm().name())));
+  }
+
+  private static Counter answers(String experiment, String arm) {
+    return Counter.builder("kerec.experiment.answers").description("Recommendation answers made in an A/B arm")
+        .tag("experiment", experiment).tag("arm", arm).register(Meters.registry());
+  }
+
+  private Future<Recommendations> recommend(RecommendRequest request, ExperimentOptions.Overrides overrides) {
+    int candidates = overrides.maxCandidates() != null ? overrides.maxCandidates() : maxCandidates;
+    int slots = overrides.freshSlots() != null ? overrides.freshSlots() : freshSlots;
+    boolean model = !"base".equals(overrides.rank());
     return vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
-            new RecallRequest(request.userId(), maxCandidates), FAST)
+            new RecallRequest(request.userId(), candidates), FAST)
         .compose(msg -> {
           RecallResult recall = msg.body();
           if (!recall.knownUser()) {
             return popular(request.userId(), request.k(), Set.of())
                 .map(items -> new Recommendations(request.userId(), items, true));
           }
-          return rank(recall.candidates()).compose(ranked -> {
-            List<Ranked> shown = withFreshSlots(ranked, request.k());
+          return rank(recall.candidates(), model).compose(ranked -> {
+            List<Ranked> shown = withFreshSlots(ranked, request.k(), slots);
             logServed(request.userId(), shown);
             List<Recommendation> top = new ArrayList<>(shown.size());
             shown.forEach(r -> top.add(r.recommendation()));
@@ -82,7 +112,7 @@ public final class Recommender {
    * last places. The ranker learns from purchases, which never-sold items have none of, so new items compete only
    * among themselves, by the strength of the graph evidence that recalled them (their base score).
    */
-  private List<Ranked> withFreshSlots(List<Ranked> ranked, int k) {
+  private static List<Ranked> withFreshSlots(List<Ranked> ranked, int k, int freshSlots) {
     List<Ranked> fresh = ranked.stream().filter(Ranked::fresh)
         .sorted(Comparator.comparingDouble((Ranked r) -> -r.baseScore()).thenComparing(r -> r.recommendation().itemId()))
         .limit(Math.min(freshSlots, k))
@@ -117,25 +147,32 @@ public final class Recommender {
     }
   }
 
-  private Future<List<Ranked>> rank(List<Candidate> candidates) {
+  /** Candidates in the model's order ({@code model}), or in the graph's (the recall score alone). */
+  private Future<List<Ranked>> rank(List<Candidate> candidates, boolean model) {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
+    Future<double[]> scores = model ? scores(candidates)
+        : Future.succeededFuture(candidates.stream().mapToDouble(Candidate::baseScore).toArray());
+    return scores
+        .map(s -> {
+          List<Ranked> out = new ArrayList<>(candidates.size());
+          for (int i = 0; i < candidates.size(); i++) {
+            Candidate c = candidates.get(i);
+            out.add(new Ranked(new Recommendation(c.itemId(), c.title(), s[i], c.channel(), c.because()), c));
+          }
+          out.sort(Comparator.comparingDouble((Ranked r) -> -r.recommendation().score())
+              .thenComparing(r -> r.recommendation().itemId()));
+          return out;
+        });
+  }
+
+  private Future<double[]> scores(List<Candidate> candidates) {
     return vertx.eventBus().<Scores>request(Addresses.RANK_SCORE, new ScoreRequest(candidates), FAST)
         .map(msg -> msg.body().scores())
         .recover(e -> {
           LOG.warn("rank unavailable, ordering by graph score: {}", e.getMessage());
           return Future.succeededFuture(candidates.stream().mapToDouble(Candidate::baseScore).toArray());
-        })
-        .map(scores -> {
-          List<Ranked> out = new ArrayList<>(candidates.size());
-          for (int i = 0; i < candidates.size(); i++) {
-            Candidate c = candidates.get(i);
-            out.add(new Ranked(new Recommendation(c.itemId(), c.title(), scores[i], c.channel(), c.because()), c));
-          }
-          out.sort(Comparator.comparingDouble((Ranked r) -> -r.recommendation().score())
-              .thenComparing(r -> r.recommendation().itemId()));
-          return out;
         });
   }
 

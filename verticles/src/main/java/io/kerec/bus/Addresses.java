@@ -64,6 +64,12 @@ public final class Addresses {
   /** Rank, request/reply: {@link ScoreRequest} → {@link Scores}. */
   public static final String RANK_SCORE = "kerec.rank.score";
 
+  /**
+   * Ingest, request/reply: {@link ExperimentCountsRequest} → {@link ExperimentCounts}, counted from the stored
+   * events (the same on every instance, and after a restart).
+   */
+  public static final String INGEST_EXPERIMENT_COUNTS = "kerec.ingest.experiment-counts";
+
   /** Every verticle answers {@link HealthReport} on {@code HEALTH_PREFIX + name}. */
   public static final String HEALTH_PREFIX = "kerec.health.";
 

@@ -12,7 +12,8 @@ public final class Messages {
       FeedbackApplied.class, Complements.class, Done.class, RecallRequest.class, RecallResult.class,
       PopularRequest.class, EntityComplementsRequest.class, EntityComplements.class, ItemRequest.class,
       ItemView.class, ScoreRequest.class, Scores.class, RecommendRequest.class, Recommendations.class,
-      TrainingSetRequest.class, TrainingSet.class, HealthReport.class, ExternalVerdicts.class, Served.class);
+      TrainingSetRequest.class, TrainingSet.class, HealthReport.class, ExternalVerdicts.class, Served.class,
+      ExperimentCountsRequest.class, ExperimentCounts.class);
 
   private Messages() {
   }

@@ -10,7 +10,8 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
                           EntityOptions entities, JudgeOptions judge, RecallOptions recall, RankOptions rank,
                           FeedbackOptions feedback, KafkaOptions kafka, AuthOptions auth,
                           TlsOptions tls, RateLimitOptions rateLimit,
-                          ClusterOptions cluster, CacheOptions cache, FollowOptions follow) {
+                          ClusterOptions cluster, CacheOptions cache, FollowOptions follow,
+                          java.util.List<ExperimentOptions> experiments) {
 
   /** Everything at its default: embedded PostgreSQL and JanusGraph under {@code ./data}, evidence judge. */
   public static KerecConfig defaults() {
@@ -18,7 +19,8 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
         EntityOptions.defaults(), JudgeOptions.defaults(), RecallOptions.defaults(), RankOptions.defaults(),
         FeedbackOptions.defaults(), KafkaOptions.defaults(), AuthOptions.defaults(),
         TlsOptions.defaults(), RateLimitOptions.defaults(),
-        ClusterOptions.defaults(), CacheOptions.defaults(), FollowOptions.defaults());
+        ClusterOptions.defaults(), CacheOptions.defaults(), FollowOptions.defaults(),
+        java.util.List.of());
   }
 
   /** Checks every value; throws {@link ConfigException} naming the first bad key. */
@@ -39,6 +41,7 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     cluster.validate();
     cache.validate();
     follow.validate();
+    ExperimentOptions.validateAll(experiments);
     return this;
   }
 

@@ -6,6 +6,7 @@ import io.kerec.bus.BusError;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventBatch;
 import io.kerec.bus.EventType;
+import io.kerec.bus.ExperimentCountsRequest;
 import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.FeedbackFact;
 import io.kerec.bus.HealthReport;
@@ -21,6 +22,7 @@ import io.kerec.config.KerecConfig;
 import io.kerec.entity.EntityDictionary;
 import io.kerec.entity.EntityExtractor;
 import io.kerec.entity.EntityExtractors;
+import io.kerec.experiment.Experiments;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +62,7 @@ public final class IngestVerticle extends VerticleBase {
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
+  private final Experiments experiments;
   private Store store;
   private EntityDictionary dictionary;
   private EntityExtractor extractor;
@@ -81,6 +84,7 @@ public final class IngestVerticle extends VerticleBase {
   public IngestVerticle(KerecConfig config, PgConnectOptions pg) {
     this.config = config;
     this.pg = pg;
+    this.experiments = new Experiments(config.experiments());
   }
 
   @Override
@@ -107,6 +111,9 @@ public final class IngestVerticle extends VerticleBase {
   private void register() {
     vertx.eventBus().<ItemBatch>consumer(Addresses.ITEMS, msg -> reply(msg, "items", ingestItems(msg.body())));
     vertx.eventBus().<EventBatch>consumer(Addresses.EVENTS, msg -> reply(msg, "events", ingestEvents(msg.body())));
+    vertx.eventBus().<ExperimentCountsRequest>consumer(Addresses.INGEST_EXPERIMENT_COUNTS,
+        msg -> store.experimentCounts(msg.body().experiment()).onSuccess(msg::reply)
+            .onFailure(e -> BusError.from(e).replyTo(msg)));
     vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "ingest", msg -> msg.reply(new HealthReport("ingest", "UP",
         Map.of("dictionaryEntities", dictionary.canonicalNames().size(), "titlesLearned", titlesAtLastLearn,
             "accepted", Map.copyOf(accepted), "duplicates", duplicates, "rejected", rejected,
@@ -177,7 +184,7 @@ public final class IngestVerticle extends VerticleBase {
                   "unknown item '" + events.get(i).itemId() + "': send it to /v1/items first"));
             }
           }
-          return store.insertEvents(events)
+          return store.insertEvents(events, e -> experiments.armNames(e.userId()))
               .compose(inserted -> applied(events, Set.copyOf(inserted), entities)
                   .map(v -> new Accepted(events.size(), events.size() - inserted.size())));
         });

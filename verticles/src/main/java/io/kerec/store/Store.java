@@ -1,10 +1,12 @@
 package io.kerec.store;
 
 import io.kerec.bus.Event;
+import io.kerec.bus.ExperimentCounts;
 import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -18,9 +20,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * PostgreSQL access for the verticles: the durable log of items and events, and the verdicts as the graph reads
@@ -123,13 +128,22 @@ public final class Store implements AutoCloseable {
    * in the order given.
    */
   public Future<List<String>> insertEvents(List<Event> events) {
+    return insertEvents(events, e -> null);
+  }
+
+  /**
+   * Inserts events, each with the A/B arms its user is in ({@code arms}: experiment → arm, or null); an event whose
+   * id is already stored is left as it was. Returns the ids that were new, in the order given.
+   */
+  public Future<List<String>> insertEvents(List<Event> events,
+                                           Function<Event, Map<String, String>> arms) {
     if (events.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
     return pool.preparedQuery("""
-            INSERT INTO events (event_id, type, user_id, item_id, basket_id, ts, edge_source, edge_target)
+            INSERT INTO events (event_id, type, user_id, item_id, basket_id, ts, edge_source, edge_target, arms)
             SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                                 $7::text[], $8::text[])
+                                 $7::text[], $8::text[], $9::jsonb[])
             ON CONFLICT (event_id) DO NOTHING
             RETURNING event_id
             """)
@@ -141,11 +155,49 @@ public final class Store implements AutoCloseable {
             events.stream().map(Event::basketId).toArray(String[]::new),
             events.stream().map(e -> e.ts().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new),
             events.stream().map(e -> e.because() == null ? null : e.because().triggerEntity()).toArray(String[]::new),
-            events.stream().map(e -> e.because() == null ? null : e.because().entity()).toArray(String[]::new)))
+            events.stream().map(e -> e.because() == null ? null : e.because().entity()).toArray(String[]::new),
+            events.stream().map(e -> {
+              Map<String, String> a = arms.apply(e);
+              return a == null || a.isEmpty() ? null : new JsonObject(
+                  new LinkedHashMap<String, Object>(a));
+            }).toArray(JsonObject[]::new)))
         .map(rows -> {
           Set<String> inserted = new HashSet<>();
           rows.forEach(row -> inserted.add(row.getString(0)));
           return events.stream().map(Event::id).filter(inserted::contains).distinct().toList();
+        });
+  }
+
+  /**
+   * One experiment's counts per arm, from the stored events: users exposed, exposures, clicks, attributed purchases
+   * (a purchase of an item shown to that user at or before its time, in the same arm) and the users who made one.
+   */
+  public Future<ExperimentCounts> experimentCounts(String experiment) {
+    return reads.preparedQuery("""
+            WITH e AS (
+              SELECT user_id, item_id, type, ts, arms ->> $1 AS arm FROM events WHERE arms ? $1
+            ), bought AS (
+              SELECT p.arm, p.user_id FROM e p
+              WHERE p.type = 'purchase' AND EXISTS (
+                SELECT 1 FROM e x WHERE x.type = 'exposure' AND x.arm = p.arm AND x.user_id = p.user_id
+                                    AND x.item_id = p.item_id AND x.ts <= p.ts)
+            ), shown AS (
+              SELECT arm, count(DISTINCT user_id) FILTER (WHERE type = 'exposure') AS users,
+                     count(*) FILTER (WHERE type = 'exposure') AS exposures,
+                     count(*) FILTER (WHERE type = 'click') AS clicks
+              FROM e GROUP BY arm
+            ), converted AS (
+              SELECT arm, count(*) AS purchases, count(DISTINCT user_id) AS buyers FROM bought GROUP BY arm
+            )
+            SELECT s.arm, s.users, s.exposures, s.clicks, coalesce(c.purchases, 0), coalesce(c.buyers, 0)
+            FROM shown s LEFT JOIN converted c ON c.arm = s.arm ORDER BY s.arm
+            """)
+        .execute(Tuple.of(experiment))
+        .map(rows -> {
+          List<ExperimentCounts.Arm> arms = new ArrayList<>();
+          rows.forEach(r -> arms.add(new ExperimentCounts.Arm(r.getString(0), r.getLong(1),
+              r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5))));
+          return new ExperimentCounts(experiment, arms);
         });
   }
 

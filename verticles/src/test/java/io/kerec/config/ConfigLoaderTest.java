@@ -56,6 +56,31 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void experimentsAreCheckedArmByArm() throws Exception {
+    Path ok = dir.resolve("ab.json");
+    Files.writeString(ok, "{\"experiments\":[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":["
+        + "{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":3,\"overrides\":{\"rank\":\"base\"}}]}]}");
+    KerecConfig config = ConfigLoader.load(ok, Map.of(), null);
+    assertThat(config.experiments().get(0).arms().get(1).overrides().rank()).isEqualTo("base");
+    assertThat(ConfigLoader.load(null, Map.of(), null).experiments()).isEmpty();
+    String[][] bad = {
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1}]}]", "experiments[0].arms"},
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"a\",\"weight\":1}]}]",
+            "experiments[0].arms[1].name"},
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":0},{\"name\":\"b\",\"weight\":1}]}]",
+            "experiments[0].arms[0].weight"},
+        {"[{\"name\":\"ab\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1}]}]", "experiments[0].salt"},
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1,"
+            + "\"overrides\":{\"rank\":\"magic\"}}]}]", "experiments[0].arms[1].overrides.rank"}};
+    for (String[] c : bad) {
+      Path file = dir.resolve("bad.json");
+      Files.writeString(file, "{\"experiments\":" + c[0] + "}");
+      assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), null)).as(c[0])
+          .isInstanceOf(ConfigException.class).hasMessageContaining(c[1]);
+    }
+  }
+
+  @Test
   void benchEndpointsAreOffByDefaultAndOnlyAllowedOnLoopback() {
     assertThat(ConfigLoader.load(null, Map.of(), null).http().benchEndpoints()).isFalse();
     ObjectNode on = JsonNodeFactory.instance.objectNode();
