@@ -1,6 +1,7 @@
 package io.kerec;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kerec.dataset.CatalogItem;
 import io.kerec.dataset.Dataset;
@@ -126,6 +127,32 @@ class EvalEndToEndTest {
     assertThat(facts.getJsonObject("no-feedback_graph").getLong("feedbackExposures")).isZero();
     double hr = report.getJsonObject("summary").getJsonObject("feedback").getDouble("hitRate");
     assertThat(hr).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  void replayRunsTheArmsOfAnExperimentSideBySide() throws Exception {
+    Dataset.Split split = plantedShop(11);
+    io.kerec.config.ExperimentOptions experiment = new io.kerec.config.ExperimentOptions("fresh", "s", List.of(
+        new io.kerec.config.ExperimentOptions.Arm("control", 1, null),
+        new io.kerec.config.ExperimentOptions.Arm("no-fresh", 1,
+            new io.kerec.config.ExperimentOptions.Overrides(null, 0, null))));
+    List<io.kerec.eval.ReplayEvaluation.Arm> arms = io.kerec.eval.ReplayEvaluation.experimentArms(
+        dir -> EngineUnderTest.config(dir).withExperiments(List.of(experiment)), "fresh");
+    assertThat(arms).extracting(io.kerec.eval.ReplayEvaluation.Arm::name).containsExactly("control", "no-fresh");
+    java.nio.file.Path out = work.resolve("experiment-report");
+    new io.kerec.eval.ReplayEvaluation(arms, 10, 7).run(split, split.train().catalog(), work.resolve("experiment"),
+        out);
+    io.vertx.core.json.JsonObject report = new io.vertx.core.json.JsonObject(java.nio.file.Files.readString(
+        out.resolve("replay.json")));
+    assertThat(report.getJsonObject("days").fieldNames()).containsExactly("control", "no-fresh");
+    double control = report.getJsonObject("summary").getJsonObject("control").getDouble("hitRate");
+    double noFresh = report.getJsonObject("summary").getJsonObject("no-fresh").getDouble("hitRate");
+    // the learners' targets were never sold: only the fresh slots can show them
+    assertThat(control).as("HR with fresh slots against without (%s)", noFresh).isGreaterThan(noFresh);
+    assertThat(java.nio.file.Files.readString(out.resolve("replay.md"))).contains("| no-fresh | yes |");
+    assertThatThrownBy(() -> io.kerec.eval.ReplayEvaluation.experimentArms(
+        dir -> EngineUnderTest.config(dir).withExperiments(List.of(experiment)), "other"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other");
   }
 
   @Test

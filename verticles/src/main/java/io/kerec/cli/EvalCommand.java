@@ -80,6 +80,10 @@ public final class EvalCommand implements Callable<Integer> {
       description = "replay: which arms to run (feedback, no-feedback or both). Default: ${DEFAULT-VALUE}.")
   List<String> arms;
 
+  @Option(names = "--experiment", description = "replay: replay the arms of this A/B experiment of --conf side by"
+      + " side (every user in each arm in turn, feedback on) instead of --arms.")
+  String experiment;
+
   @Option(names = "--out", defaultValue = "out/eval", description = "Report folder. Default: ${DEFAULT-VALUE}.")
   Path out;
 
@@ -95,6 +99,10 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean replay = "replay".equalsIgnoreCase(protocol.strip());
+    if (experiment != null && !replay) {
+      System.err.println("kerec eval: --experiment needs --protocol replay");
+      return 2;
+    }
     EvalProtocol evalProtocol = replay ? EvalProtocol.PERIOD : EvalProtocol.parse(protocol);
     if (ks.stream().anyMatch(k -> k < 1 || k > 1000)) {
       System.err.println("kerec eval: --k values must be between 1 and 1000");
@@ -136,10 +144,18 @@ public final class EvalCommand implements Callable<Integer> {
         System.err.println("kerec eval: --arms takes feedback, no-feedback or both");
         return 2;
       }
+      List<ReplayEvaluation.Arm> replayed;
+      try {
+        replayed = experiment == null
+            ? new ReplayEvaluation(dir -> EngineUnderTest.config(conf, dir), ks.get(0), retrainDays, arms).arms()
+            : ReplayEvaluation.experimentArms(dir -> EngineUnderTest.config(conf, dir), experiment);
+      } catch (IllegalArgumentException e) {
+        System.err.println("kerec eval: " + e.getMessage());
+        return 2;
+      }
       Path work = this.work != null ? this.work : Files.createTempDirectory("kerec-replay");
       try {
-        List<Path> written = new ReplayEvaluation(dir -> EngineUnderTest.config(conf, dir), ks.get(0), retrainDays,
-            arms)
+        List<Path> written = new ReplayEvaluation(replayed, ks.get(0), retrainDays)
             .run(split, catalog, work, out);
         System.out.println(Files.readString(out.resolve("replay.md")));
         written.forEach(p -> System.err.println("kerec eval: wrote " + p));

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * One A/B experiment: users are split over its {@code arms} by a deterministic hash of ({@code salt}, {@code name},
- * user id) weighted by each arm's {@code weight}, so a user keeps their arm across restarts and instances, and two
+ * user id) weighted by each arm's {@code weight} (0: an arm prepared but given no users yet), so a user keeps their arm across restarts and instances, and two
  * experiments with different salts split users independently. Each arm may override how its users' recommendations
  * are made ({@link Overrides}); the first arm is the control the others are compared with.
  */
@@ -85,10 +85,23 @@ public record ExperimentOptions(String name, String salt, List<Arm> arms) {
       if (!armNames.add(arm.name())) {
         throw new ConfigException(armKey + ".name", "arm '" + arm.name() + "' is named twice");
       }
-      if (!(arm.weight() > 0) || arm.weight() > 1_000_000) {
-        throw new ConfigException(armKey + ".weight", "must be a number above 0 (a share relative to the others)");
+      if (!(arm.weight() >= 0) || arm.weight() > 1_000_000) {
+        throw new ConfigException(armKey + ".weight", "must be a number from 0 (no users yet) up, a share relative"
+            + " to the others");
       }
       arm.overrides().validate(armKey + ".overrides");
     }
+    if (arms.stream().mapToDouble(Arm::weight).sum() <= 0) {
+      throw new ConfigException(key + ".arms", "at least one arm needs a weight above 0");
+    }
+  }
+
+  /** This experiment with every user in {@code armName} (the other arms weigh 0), e.g. to replay one arm offline. */
+  public ExperimentOptions only(String armName) {
+    if (arms.stream().noneMatch(a -> a.name().equals(armName))) {
+      throw new IllegalArgumentException("experiment " + name + " has no arm " + armName);
+    }
+    return new ExperimentOptions(name, salt, arms.stream()
+        .map(a -> new Arm(a.name(), a.name().equals(armName) ? 1 : 0, a.overrides())).toList());
   }
 }

@@ -45,6 +45,12 @@ public record KerecConfig(String dataDir, HttpOptions http, PostgresOptions post
     return this;
   }
 
+  /** This configuration with other experiments. */
+  public KerecConfig withExperiments(java.util.List<ExperimentOptions> other) {
+    return new KerecConfig(dataDir, http, postgres, graph, entities, judge, recall, rank, feedback, kafka, auth, tls,
+        rateLimit, cluster, cache, follow, other);
+  }
+
   /** The data directory as a path. */
   public Path dataPath() {
     return Path.of(dataDir);

@@ -45,10 +45,16 @@ public final class ReplayEvaluation {
   /** The arm that sends nothing back. */
   public static final String NO_FEEDBACK = "no-feedback";
 
-  private final Function<Path, KerecConfig> config;
+  private final List<Arm> armList;
   private final int k;
   private final int retrainDays;
-  private final List<String> armNames;
+
+  /**
+   * One arm of the replay: its name, whether it sends exposures and clicks back, and its engine's configuration for
+   * a data directory.
+   */
+  public record Arm(String name, boolean feedback, Function<Path, KerecConfig> config) {
+  }
 
   /** One day of one arm. */
   public record Day(LocalDate date, int users, int hits, int exposures, int attributed) {
@@ -70,13 +76,48 @@ public final class ReplayEvaluation {
    * @param arms which arms to replay, in order: {@link #FEEDBACK}, {@link #NO_FEEDBACK} or both
    */
   public ReplayEvaluation(Function<Path, KerecConfig> config, int k, int retrainDays, List<String> arms) {
+    this(feedbackArms(config, arms), k, retrainDays);
+  }
+
+  /**
+   * @param arms the arms to replay, in order, each in its own engine
+   */
+  public ReplayEvaluation(List<Arm> arms, int k, int retrainDays) {
+    if (arms.isEmpty()) {
+      throw new IllegalArgumentException("no arm to replay");
+    }
+    this.armList = List.copyOf(arms);
+    this.k = k;
+    this.retrainDays = retrainDays;
+  }
+
+  /** The arms this replay runs, in order. */
+  public List<Arm> arms() {
+    return armList;
+  }
+
+  private static List<Arm> feedbackArms(Function<Path, KerecConfig> config, List<String> arms) {
     if (arms.isEmpty() || !List.of(FEEDBACK, NO_FEEDBACK).containsAll(arms)) {
       throw new IllegalArgumentException("arms must be feedback and/or no-feedback: " + arms);
     }
-    this.config = config;
-    this.k = k;
-    this.retrainDays = retrainDays;
-    this.armNames = List.copyOf(new java.util.LinkedHashSet<>(arms));
+    return new java.util.LinkedHashSet<>(arms).stream().map(a -> new Arm(a, a.equals(FEEDBACK), config)).toList();
+  }
+
+  /**
+   * The arms of an A/B experiment of the configuration, side by side: in each, every user is in that arm (its
+   * overrides apply to all of them), and feedback goes back as it would live.
+   *
+   * @throws IllegalArgumentException when the configuration runs no experiment of that name
+   */
+  public static List<Arm> experimentArms(Function<Path, KerecConfig> config, String experiment) {
+    KerecConfig probe = config.apply(Path.of("."));
+    io.kerec.config.ExperimentOptions e = probe.experiments().stream().filter(x -> x.name().equals(experiment))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("the configuration runs no experiment named '"
+            + experiment + "'"));
+    return e.arms().stream().map(arm -> new Arm(arm.name(), true, dir -> {
+      KerecConfig c = config.apply(dir);
+      return c.withExperiments(List.of(e.only(arm.name())));
+    })).toList();
   }
 
   /**
@@ -91,11 +132,10 @@ public final class ReplayEvaluation {
   public List<Path> run(Dataset.Split split, List<CatalogItem> catalog, Path work, Path out) throws IOException {
     Map<String, List<Day>> arms = new LinkedHashMap<>();
     Map<String, Object> facts = new LinkedHashMap<>();
-    for (String arm : armNames) {
-      boolean feedback = arm.equals(FEEDBACK);
+    for (Arm arm : armList) {
       long started = System.nanoTime();
-      arms.put(arm, replay(split, catalog, work.resolve(arm), feedback, facts, arm));
-      facts.put(arm + "_seconds", (System.nanoTime() - started) / 1e9);
+      arms.put(arm.name(), replay(split, catalog, work.resolve(arm.name()), arm, facts));
+      facts.put(arm.name() + "_seconds", (System.nanoTime() - started) / 1e9);
     }
     Files.createDirectories(out);
     List<Path> written = new ArrayList<>();
@@ -124,14 +164,16 @@ public final class ReplayEvaluation {
     return written;
   }
 
-  private List<Day> replay(Dataset.Split split, List<CatalogItem> catalog, Path dir, boolean feedback,
-                           Map<String, Object> facts, String arm) {
+  private List<Day> replay(Dataset.Split split, List<CatalogItem> catalog, Path dir, Arm replayed,
+                           Map<String, Object> facts) {
+    boolean feedback = replayed.feedback();
+    String arm = replayed.name();
     TreeMap<LocalDate, List<Purchase>> byDay = new TreeMap<>();
     for (Purchase p : split.test().purchases()) {
       byDay.computeIfAbsent(LocalDate.ofInstant(p.ts(), ZoneOffset.UTC), d -> new ArrayList<>()).add(p);
     }
     List<Day> days = new ArrayList<>();
-    try (EngineUnderTest engine = EngineUnderTest.start(config.apply(dir))) {
+    try (EngineUnderTest engine = EngineUnderTest.start(replayed.config().apply(dir))) {
       engine.loadCatalog(catalog);
       engine.feed(split.train().purchases(), n -> { });
       engine.judge();
@@ -216,9 +258,13 @@ public final class ReplayEvaluation {
   private String markdown(Map<String, List<Day>> arms, Map<String, Object> summary) {
     StringBuilder md = new StringBuilder("# Replay evaluation\n\n");
     md.append(String.format(Locale.ROOT, "Each test day, every buyer of that day is shown a top-%d; a hit is a shown "
-        + "item bought that day (the user's HR@%d for the day). `feedback` sends the shown items back as exposures "
-        + "and the hits as clicks, with their `because`; `no-feedback` sends nothing. Both arms feed the day's "
-        + "purchases and judge and retrain every %d days.%n%n", k, k, retrainDays));
+        + "item bought that day (the user's HR@%d for the day). An arm with feedback sends the shown items back as "
+        + "exposures and the hits as clicks, with their `because`; one without (`no-feedback`) sends nothing. Every "
+        + "arm feeds the day's purchases and judges and retrains every %d days.%n%n", k, k, retrainDays));
+    md.append("| arm | feedback |\n|---|---|\n");
+    armList.forEach(a -> md.append("| ").append(a.name()).append(" | ").append(a.feedback() ? "yes" : "no")
+        .append(" |\n"));
+    md.append('\n');
     md.append("| arm | days | HR (all) | HR (first half) | HR (second half) | HR (last 12 days) |\n");
     md.append("|---|---:|---:|---:|---:|---:|\n");
     summary.forEach((arm, s) -> {

@@ -67,8 +67,10 @@ class ConfigLoaderTest {
         {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1}]}]", "experiments[0].arms"},
         {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"a\",\"weight\":1}]}]",
             "experiments[0].arms[1].name"},
-        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":0},{\"name\":\"b\",\"weight\":1}]}]",
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":-1},{\"name\":\"b\",\"weight\":1}]}]",
             "experiments[0].arms[0].weight"},
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":0},{\"name\":\"b\",\"weight\":0}]}]",
+            "experiments[0].arms"},
         {"[{\"name\":\"ab\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1}]}]", "experiments[0].salt"},
         {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1,"
             + "\"overrides\":{\"rank\":\"magic\"}}]}]", "experiments[0].arms[1].overrides.rank"}};
