@@ -89,6 +89,10 @@ class ExperimentEndToEndTest {
       assertThat(split.get("control")).isBetween(SPLIT_USERS / 2 - 200, SPLIT_USERS / 2 + 200);
       assertThat(split.get("control") + split.get("narrow")).isEqualTo(SPLIT_USERS);
 
+      String metrics = get(port, "/metrics").bodyAsString();
+      assertThat(metrics).contains("kerec_experiment_answers_total{arm=\"control\",experiment=\"" + NAME + "\"}",
+          "kerec_experiment_answers_total{arm=\"narrow\",experiment=\"" + NAME + "\"}");
+
       // the bus reply and the WebSocket frame carry the arm too
       Recommendations overBus = await(vertx.eventBus().<Recommendations>request(Addresses.RECOMMEND,
           new RecommendRequest("u1", 5))).body();
