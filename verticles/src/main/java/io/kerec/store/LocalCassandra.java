@@ -195,13 +195,26 @@ public final class LocalCassandra implements AutoCloseable {
       return;
     }
     Optional<ProcessHandle> orphan = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-        .filter(h -> h.info().arguments().map(a -> String.join(" ", a))
-            .map(a -> a.contains(MAIN) && a.contains(dir.toString())).orElse(false));
+        .filter(h -> commandLine(h).map(a -> a.contains(MAIN) && a.contains("-Dcassandra.storagedir=" + dir + " "))
+            .orElse(false));
     if (orphan.isPresent()) {
       LOG.warn("Cassandra (pid {}) still runs on {} after its launcher was killed; stopping it", pid, dir);
       stop(orphan.get());
     }
     Files.deleteIfExists(pidFile);
+  }
+
+  /**
+   * A process's whole command line: from {@code /proc} on Linux, as {@link ProcessHandle.Info} cuts it at 4,096
+   * characters (the node's class path alone is longer).
+   */
+  private static Optional<String> commandLine(ProcessHandle h) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", String.valueOf(h.pid()), "cmdline"));
+      return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' '));
+    } catch (IOException | RuntimeException e) {
+      return h.info().commandLine();
+    }
   }
 
   private static void stop(Process p) {
