@@ -50,4 +50,24 @@ class DeploymentFilesTest {
     assertThat(cluster.kafka().bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(cluster.graph().properties()).containsEntry("storage.hostname", "cassandra");
   }
+
+  @Test
+  void theLocalClusterRunsOnLoopbackWithTheStandalonePartsAndOnePasswordVariable() throws Exception {
+    KerecConfig local = ConfigLoader.load(ROOT.resolve("conf/local-cluster.json"), Map.of(), null);
+    assertThat(local.postgres().embedded()).isFalse();
+    assertThat(local.postgres().host()).isEqualTo("127.0.0.1");
+    assertThat(local.postgres().port()).as("kerec postgres's default port").isEqualTo(5433);
+    assertThat(local.postgres().user()).isEqualTo("kerec");
+    assertThat(local.postgres().database()).isEqualTo("kerec");
+    assertThat(local.postgres().passwordEnv()).as("the variable kerec postgres reads")
+        .isEqualTo("KEREC_PG_PASSWORD");
+    assertThat(local.graph().backend()).isEqualTo("cql");
+    assertThat(local.graph().properties()).containsEntry("storage.hostname", "127.0.0.1")
+        .containsEntry("storage.port", "9042");
+    assertThat(local.cluster().enabled()).isTrue();
+    assertThat(local.cluster().host()).isEqualTo("127.0.0.1");
+    assertThat(local.cluster().members()).allSatisfy(m -> assertThat(m).startsWith("127.0.0.1:"))
+        .contains("127.0.0.1:" + local.cluster().port());
+    assertThat(local.http().host()).isEqualTo("127.0.0.1");
+  }
 }

@@ -38,7 +38,8 @@ public final class GraphCommand {
           + " pair the edge its deciding verdict calls for (an external judge's, else the configured provider's, else"
           + " the newest of any other provider, model or prompt version), with the feedback counted from the stored"
           + " events. The engine must be stopped. The old berkeleyje store is moved aside to graph.broken-<time>,"
-          + " not deleted. Prints a JSON summary.")
+          + " not deleted; a cql (Cassandra) graph, which other engines may share, is brought in line with"
+          + " PostgreSQL in place. Prints a JSON summary.")
   static final class Rebuild implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,17 +58,17 @@ public final class GraphCommand {
         return 2;
       }
       GraphOptions options = GraphOptions.of(config);
-      if (!GraphOptions.BERKELEYJE.equals(options.backend())) {
-        err.println("kerec graph rebuild: the " + options.backend() + " backend is not supported yet: only the"
-            + " embedded berkeleyje store is rebuilt by this command");
+      if (GraphOptions.INMEMORY.equals(options.backend())) {
+        err.println("kerec graph rebuild: the inmemory backend keeps nothing to rebuild");
         return 2;
       }
+      boolean embedded = GraphOptions.BERKELEYJE.equals(options.backend());
       long started = System.nanoTime();
       Vertx vertx = Vertx.vertx();
       try (PostgresServer pg = PostgresServer.start(config.postgres(), config.dataPath())) {
-        Path dir = Path.of(options.directory()).toAbsolutePath().normalize();
+        Path dir = embedded ? Path.of(options.directory()).toAbsolutePath().normalize() : null;
         Path aside = null;
-        if (Files.exists(dir)) {
+        if (embedded && Files.exists(dir)) {
           aside = GraphStoreFiles.moveAside(dir);
           err.println("kerec graph rebuild: the old store is kept in " + aside);
         }
@@ -78,7 +79,9 @@ public final class GraphCommand {
                   new EdgeFeedbackLedger(config.feedback()))
               .toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);
           Map<String, Object> summary = new LinkedHashMap<>();
-          summary.put("graph", dir.toString());
+          summary.put("graph", embedded ? dir.toString() : options.backend() + " "
+              + options.properties().getOrDefault("storage.hostname", "127.0.0.1") + " keyspace "
+              + options.properties().getOrDefault("storage.cql.keyspace", "kerec"));
           summary.put("movedAside", aside == null ? null : aside.toString());
           summary.put("items", r.itemsWritten());
           summary.put("edges", r.edgesWritten());

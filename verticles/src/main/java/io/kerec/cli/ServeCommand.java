@@ -32,6 +32,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", description = "Data directory (overrides the config file).")
   Path data;
 
+  @Option(names = "--cluster-port", description = "Hazelcast port of the clustered event bus (overrides"
+      + " cluster.port), for several engines on one machine.")
+  Integer clusterPort;
+
   @Option(names = "--insecure", description = "Serve without API keys on a non-loopback address (anyone who can"
       + " reach it may read and write).")
   boolean insecure;
@@ -82,6 +86,9 @@ public final class ServeCommand implements Callable<Integer> {
     }
     if (host != null) {
       node.with("http").put("host", host);
+    }
+    if (clusterPort != null) {
+      node.putObject("cluster").put("port", clusterPort);
     }
     if (insecure) {
       node.putObject("auth").put("insecure", true);

@@ -57,6 +57,18 @@ final class EmbeddedCluster {
    * returns that password. Call with no postmaster running on {@code pgDir}.
    */
   static String preparePassword(Path pgDir, Path passwordFile) throws IOException {
+    return preparePassword(pgDir, passwordFile, null);
+  }
+
+  /**
+   * As {@link #preparePassword(Path, Path)}, but with {@code given} (when not null) as the superuser's password
+   * instead of a generated one: a new cluster is initialised with it, an existing one has its password set to it
+   * (in single-user mode), and no password file is kept (a stale one is removed), since whoever gave it keeps it.
+   */
+  static String preparePassword(Path pgDir, Path passwordFile, String given) throws IOException {
+    if (given != null) {
+      return setGivenPassword(pgDir, passwordFile, given);
+    }
     boolean initialised = Files.isRegularFile(pgDir.resolve("postgresql.conf"));
     if (initialised && Files.isRegularFile(passwordFile)) {
       return readPassword(passwordFile);
@@ -78,6 +90,37 @@ final class EmbeddedCluster {
     }
     Files.move(pending, passwordFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return password;
+  }
+
+  private static String setGivenPassword(Path pgDir, Path passwordFile, String password) throws IOException {
+    if (password.isBlank()) {
+      throw new IOException("the given PostgreSQL password is empty");
+    }
+    Path bin = binaries();
+    if (!Files.isRegularFile(pgDir.resolve("postgresql.conf"))) {
+      Path pending = passwordFile.resolveSibling(passwordFile.getFileName() + ".new");
+      writeSecret(pending, password);
+      try {
+        LOG.info("initialising the PostgreSQL cluster in {} with the given password", pgDir);
+        run(List.of(bin.resolve("bin/initdb").toString(), "--auth=scram-sha-256", "--pwfile=" + pending,
+            "-U", SUPERUSER, "-D", pgDir.toString(), "-E", "UTF-8"), null, pgDir.getParent());
+      } finally {
+        Files.deleteIfExists(pending);
+      }
+    } else {
+      run(List.of(bin.resolve("bin/postgres").toString(), "--single", "-D", pgDir.toString(),
+              "-c", "listen_addresses=", "-c", "unix_socket_directories=", SUPERUSER),
+          "ALTER ROLE " + SUPERUSER + " PASSWORD " + literal(password) + ";\n", pgDir.getParent());
+    }
+    if (Files.deleteIfExists(passwordFile)) {
+      LOG.info("removed {}: the password now comes from the environment", passwordFile);
+    }
+    return password;
+  }
+
+  /** A SQL string literal (standard_conforming_strings is on). */
+  static String literal(String value) {
+    return "'" + value.replace("'", "''") + "'";
   }
 
   /** The password of the cluster of a data directory, for tools that attach to a running engine's server. */

@@ -161,7 +161,7 @@ public final class PostgresServer implements AutoCloseable {
    * SIGKILL after 60 s, which PostgreSQL recovers from with its WAL) so that this start can take the directory.
    * Only called while holding the {@link DataDirLock}, so the server is surely an orphan.
    */
-  private static void stopOrphan(Path dir) throws IOException {
+  static void stopOrphan(Path dir) throws IOException {
     Path pidFile = dir.resolve("postmaster.pid");
     if (!Files.isRegularFile(pidFile)) {
       return;

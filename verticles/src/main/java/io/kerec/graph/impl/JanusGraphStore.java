@@ -44,7 +44,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link GraphStore} on embedded JanusGraph (BerkeleyDB JE by default). Opening applies {@link GraphSchema}.
+ * {@link GraphStore} on JanusGraph: embedded BerkeleyDB JE by default, or Cassandra ({@code cql}), which several
+ * engines share ({@link SharedStorage}: conflicting writes and schema application are retried). Opening applies
+ * {@link GraphSchema}.
  *
  * <p>Each write runs in its own transaction, each read in its own read-only transaction. Reads run concurrently with
  * each other; a write runs alone (it waits for running reads, reads wait for it). Entity vertex ids are cached by
@@ -76,6 +78,8 @@ public final class JanusGraphStore implements GraphStore {
   private final Path directory;
   private final GraphSchema.Report schemaReport;
   private final EntityIdCache entityIds;
+  /** Whether other instances may write the same storage ({@code cql}): conflicting writes are then retried. */
+  private final boolean shared;
   /**
    * Reads share, writes and close are exclusive. BerkeleyDB JE transactions hold read locks until they end
    * (REPEATABLE_READ), so a read overlapping a write can deadlock in JE, and JE then aborts one of them; keeping
@@ -85,7 +89,9 @@ public final class JanusGraphStore implements GraphStore {
   private final ReentrantReadWriteLock access = new ReentrantReadWriteLock(true);
   private volatile boolean closed;
 
-  private JanusGraphStore(JanusGraph graph, Path directory, GraphSchema.Report schemaReport, int entityCacheSize) {
+  private JanusGraphStore(JanusGraph graph, Path directory, GraphSchema.Report schemaReport, int entityCacheSize,
+                          boolean shared) {
+    this.shared = shared;
     this.graph = graph;
     this.directory = directory;
     this.schemaReport = schemaReport;
@@ -111,15 +117,16 @@ public final class JanusGraphStore implements GraphStore {
     try {
       JanusGraphFactory.Builder builder = JanusGraphFactory.build();
       janusConfiguration(options).forEach(builder::set);
-      graph = builder.open();
+      graph = GraphOptions.CQL.equals(options.backend()) ? SharedStorage.open(builder::open) : builder.open();
     } catch (RuntimeException e) {
       release(directory);
       throw new GraphStoreException("cannot open the " + options.backend() + " graph"
           + (directory != null ? " in " + directory : "") + ": " + rootMessage(e), e);
     }
     try {
-      GraphSchema.Report report = schema.apply(graph);
-      return new JanusGraphStore(graph, directory, report, options.entityCacheSize());
+      boolean shared = GraphOptions.CQL.equals(options.backend());
+      GraphSchema.Report report = shared ? SharedStorage.applySchema(graph, schema) : schema.apply(graph);
+      return new JanusGraphStore(graph, directory, report, options.entityCacheSize(), shared);
     } catch (RuntimeException e) {
       closeQuietly(graph);
       release(directory);
@@ -149,6 +156,10 @@ public final class JanusGraphStore implements GraphStore {
       c.put("storage.berkeleyje.cache-percentage", 10);
       // JanusGraph's database-level cache (cache.db-cache) stays off: on BerkeleyDB JE it made no measurable
       // difference to top-k reads or writes (JE's cache is in the same JVM), and it would cost another heap share.
+    }
+    if (GraphOptions.CQL.equals(options.backend())) {
+      c.put("storage.hostname", "127.0.0.1");
+      c.put("storage.cql.keyspace", "kerec");
     }
     options.properties().forEach((k, v) -> {
       if (!k.startsWith(GraphOptions.STORE_PREFIX)) {
@@ -262,6 +273,7 @@ public final class JanusGraphStore implements GraphStore {
     }
     int[] removed = {0};
     write("removeComplements", tx -> {
+      removed[0] = 0; // a retried attempt counts afresh
       Writer w = new Writer(tx);
       w.preloadEntities(edges.stream().flatMap(k -> Stream.of(k.from(), k.to())).toList());
       for (EdgeKey k : edges) {
@@ -286,6 +298,7 @@ public final class JanusGraphStore implements GraphStore {
     }
     int[] applied = {0};
     write("applyFeedback", tx -> {
+      applied[0] = 0; // a retried attempt counts afresh
       Writer w = new Writer(tx);
       w.preloadEntities(feedback.stream().flatMap(f -> Stream.of(f.from(), f.to())).toList());
       EdgeKeys keys = EdgeKeys.of(tx);
@@ -393,6 +406,17 @@ public final class JanusGraphStore implements GraphStore {
   }
 
   private void write(String op, Function<JanusGraphTransaction, Writer> body) {
+    if (!shared) {
+      writeOnce(op, body);
+      return;
+    }
+    SharedStorage.retry(op, () -> {
+      writeOnce(op, body);
+      return null;
+    });
+  }
+
+  private void writeOnce(String op, Function<JanusGraphTransaction, Writer> body) {
     if (access.getReadHoldCount() > 0) {
       throw new IllegalStateException(op + " called from inside a read (a forEach consumer?): it would deadlock");
     }
