@@ -2,6 +2,7 @@ package io.kerec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kerec.store.LocalCassandra;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -39,7 +40,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two engine processes (separate JVMs, no clustering between them) on one PostgreSQL, the way a scaled-out
+ * Two engine processes (separate JVMs, no clustering between them) on one PostgreSQL and one graph on Cassandra
+ * (each a process of its own too), the way a scaled-out
  * deployment runs: everything is written to instance A only, and instance B serves it too, over HTTP and its live
  * WebSocket, because both follow the store's change log. Measured: how long a purchase takes to reach B, whether the
  * two give the same top-10 to every user, what a SIGKILL of A in the middle of a write stream does (B keeps serving,
@@ -58,12 +60,17 @@ class TwoProcessesTest {
 
   @Test
   void twoInstancesFollowOneStore(@TempDir Path dir) throws Exception {
-    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start()) {
+    try (EmbeddedPostgres server = EmbeddedPostgres.builder().setDataDirectory(dir.resolve("pg")).start();
+         LocalCassandra cassandra = LocalCassandra.start(new LocalCassandra.Options(Path.of(".."),
+             dir.resolve("cassandra"), EngineProcess.freePort(), EngineProcess.freePort(), 512, false,
+             Duration.ofMinutes(3)))) {
+      LOG.info("PostgreSQL on {}, Cassandra on {} (ready in {} ms)", server.getPort(), cassandra.nativePort(),
+          cassandra.readyMs());
       try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE DATABASE shop");
       }
-      Instance a = new Instance("a", dir, server.getPort());
-      Instance b = new Instance("b", dir, server.getPort());
+      Instance a = new Instance("a", dir, server.getPort(), cassandra.nativePort());
+      Instance b = new Instance("b", dir, server.getPort(), cassandra.nativePort());
       try {
         a.start();
         post(a, "/v1/items", new JsonArray(TeaShop.items()).encode());
@@ -270,7 +277,7 @@ class TwoProcessesTest {
     Process process;
     int starts;
 
-    Instance(String name, Path dir, int pgPort) throws IOException {
+    Instance(String name, Path dir, int pgPort, int cqlPort) throws IOException {
       this.name = name;
       this.data = dir.resolve(name);
       this.port = EngineProcess.freePort();
@@ -280,6 +287,9 @@ class TwoProcessesTest {
           .put("http", new JsonObject().put("port", port))
           .put("postgres", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", pgPort)
               .put("database", "shop").put("user", "postgres"))
+          .put("graph", new JsonObject().put("backend", "cql").put("properties", new JsonObject()
+              .put("storage.hostname", "127.0.0.1").put("storage.port", String.valueOf(cqlPort))
+              .put("storage.cql.keyspace", "shop")))
           .put("judge", new JsonObject().put("intervalMs", 200)
               .put("evidence", new JsonObject().put("minSupport", 3)))
           .put("rank", new JsonObject().put("device", "cpu").put("retrainEveryPurchases", 1_000_000));
