@@ -274,9 +274,47 @@
     $("status-at").textContent = new Date().toLocaleTimeString();
   }
 
+  /* Experiments */
+
+  const pct = (e) => (e ? `${num(100 * e.value, 2)}% [${num(100 * e.low, 2)}, ${num(100 * e.high, 2)}]` : "—");
+
+  function experimentTable(report) {
+    const rows = report.arms.map((arm) => {
+      const vs = arm.vsControl && arm.vsControl.conversion;
+      return el("tr", { "data-arm": arm.name },
+        el("td", {}, arm.name), el("td", { class: "num" }, `${num(100 * arm.share, 1)}%`),
+        el("td", { class: "num", "data-count": "users" }, arm.users),
+        el("td", { class: "num", "data-count": "exposures" }, arm.exposures),
+        el("td", { class: "num", "data-count": "clicks" }, arm.clicks),
+        el("td", { class: "num", "data-count": "purchases" }, arm.purchases),
+        el("td", { class: "num", "data-count": "conversion" }, pct(arm.conversion)),
+        el("td", { class: "num" }, vs ? `${num(100 * vs.value, 2)} pts [${num(100 * vs.low, 2)}, ${num(100 * vs.high, 2)}], p ${num(vs.pValue, 3)}`
+          : (arm.name === report.control ? "control" : "—")));
+    });
+    return el("div", { class: "experiment", "data-experiment": report.name },
+      el("h3", {}, report.name),
+      el("table", { class: "grid" },
+        el("thead", {}, el("tr", {}, ["arm", "share", "users", "exposures", "clicks", "purchases", "conversion",
+          "vs control"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, rows)));
+  }
+
+  async function pollExperiments() {
+    try {
+      const answer = await api("/v1/experiments");
+      const reports = (answer.body && answer.body.experiments) || [];
+      $("experiments").hidden = reports.length === 0;
+      $("experiment-tables").replaceChildren(...reports.map(experimentTable));
+    } catch (e) {
+      $("experiments").hidden = true;
+    }
+  }
+
   $("poll-seconds").textContent = String(POLL_MS / 1000);
   pollStatus();
   setInterval(pollStatus, POLL_MS);
+  pollExperiments();
+  setInterval(pollExperiments, POLL_MS);
 
   const params = new URLSearchParams(location.search);
   if (params.get("user")) {

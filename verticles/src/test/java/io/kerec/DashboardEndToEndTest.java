@@ -57,7 +57,13 @@ class DashboardEndToEndTest {
     Files.createDirectories(SCREENSHOTS);
 
     vertx = Engine.newVertx();
-    KerecConfig config = TestEngines.config(data);
+    // an experiment whose arms change nothing, so that the other panels show what they would without it
+    com.fasterxml.jackson.databind.node.ObjectNode overrides = TestEngines.overrides(data);
+    com.fasterxml.jackson.databind.node.ArrayNode arms = overrides.putArray("experiments").addObject()
+        .put("name", "shop-ab").put("salt", "s").putArray("arms");
+    arms.addObject().put("name", "a").put("weight", 1);
+    arms.addObject().put("name", "b").put("weight", 1);
+    KerecConfig config = io.kerec.config.ConfigLoader.load(null, java.util.Map.of(), overrides);
     engine = TestEngines.start(vertx, config);
     http = WebClient.create(vertx);
     assertThat(post("/v1/items", new JsonArray(TeaShop.items()).encode()).statusCode()).isEqualTo(202);
@@ -173,6 +179,36 @@ class DashboardEndToEndTest {
     assertThat(fact("ingest", "accepted since start")).isEqualTo(TeaShop.items().size() + " items, " + (TeaShop.bills().size() + 1)
         + " events");
     screenshot("dashboard-4-status");
+  }
+
+  @Test
+  @Order(5)
+  void theExperimentsPanelShowsEachArmsCountsAsTheApiReportsThem() throws Exception {
+    JsonArray events = new JsonArray();
+    for (int i = 0; i < 40; i++) {
+      String user = "ab-" + i;
+      events.add(new JsonObject().put("id", "abx" + i).put("type", "exposure").put("userId", user).put("itemId", "S1")
+          .put("ts", "2011-02-01T10:00:00Z"));
+      if (i % 3 == 0) {
+        events.add(new JsonObject().put("id", "abp" + i).put("type", "purchase").put("userId", user)
+            .put("itemId", "S1").put("ts", "2011-02-01T10:05:00Z"));
+      }
+    }
+    assertThat(post("/v1/events", events.encode()).statusCode()).isEqualTo(202);
+    JsonObject report = get("/v1/experiments/shop-ab").bodyAsJsonObject();
+    open();
+    waitFor("experiments panel", () -> browser.displayed("#experiments")
+        && browser.count("#experiments [data-experiment='shop-ab'] tbody tr") == 2);
+    for (Object o : report.getJsonArray("arms")) {
+      JsonObject arm = (JsonObject) o;
+      String row = "#experiments [data-experiment='shop-ab'] tr[data-arm='" + arm.getString("name") + "'] ";
+      waitFor("arm " + arm.getString("name") + " counted", () ->
+          browser.text(row + "td[data-count='users']").equals(String.valueOf(arm.getLong("users"))));
+      assertThat(browser.text(row + "td[data-count='purchases']")).isEqualTo(String.valueOf(arm.getLong("purchases")));
+    }
+    assertThat(report.getJsonArray("arms").stream().mapToLong(a -> ((JsonObject) a).getLong("users")).sum())
+        .isEqualTo(40);
+    screenshot("dashboard-5-experiments");
   }
 
   private void open() {
