@@ -56,7 +56,7 @@ class GraphRebuildTest {
   Path data;
 
   /** What the engine and its graph store show. */
-  private record Snapshot(Map<String, Object> complements, Map<String, Object> recommendations) {
+  record Snapshot(Map<String, Object> complements, Map<String, Object> recommendations) {
   }
 
   @Test
@@ -102,7 +102,7 @@ class GraphRebuildTest {
   }
 
   /** Starts an engine on a Vert.x of its own, applies {@code work}, stops both. */
-  private static Snapshot run(KerecConfig config, java.util.function.BiFunction<Vertx, Engine, Snapshot> work) {
+  static Snapshot run(KerecConfig config, java.util.function.BiFunction<Vertx, Engine, Snapshot> work) {
     Vertx vertx = Engine.newVertx();
     try {
       Engine engine = TestEngines.start(vertx, config);
@@ -131,7 +131,7 @@ class GraphRebuildTest {
     }
   }
 
-  private static Snapshot loadAndSnapshot(Vertx vertx, Engine engine) {
+  static Snapshot loadAndSnapshot(Vertx vertx, Engine engine) {
     load(vertx, engine);
     return snapshot(vertx, engine);
   }
@@ -168,7 +168,7 @@ class GraphRebuildTest {
     await(vertx.eventBus().request(Addresses.GRAPH_FEEDBACK_FLUSH, "flush"));
   }
 
-  private static Snapshot snapshot(Vertx vertx, Engine engine) {
+  static Snapshot snapshot(Vertx vertx, Engine engine) {
     WebClient http = WebClient.create(vertx);
     Map<String, Object> complements = new TreeMap<>();
     for (String e : ENTITIES) {
@@ -190,7 +190,7 @@ class GraphRebuildTest {
   }
 
   /** Every COMPLEMENTS edge of the (closed) graph store, sorted, with weight, provenance and feedback counts. */
-  private static List<String> edges(KerecConfig config) {
+  static List<String> edges(KerecConfig config) {
     List<String> out = new ArrayList<>();
     try (JanusGraphStore store = JanusGraphStore.open(GraphOptions.of(config))) {
       store.forEachComplement((ComplementEdge e) -> out.add(String.format(java.util.Locale.ROOT,
@@ -201,7 +201,7 @@ class GraphRebuildTest {
     return out;
   }
 
-  private static String rebuild(Path conf, Path dataDir) {
+  static String rebuild(Path conf, Path dataDir) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine cli = new CommandLine(new Kerec());

@@ -37,9 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("e2e")
 class CqlGraphStoreTest {
-  static final int ITEMS = 600;
-  static final int ENTITIES = 80;
-  static final int EDGES_PER_ENTITY = 12;
+  static final int ITEMS = 300;
+  static final int ENTITIES = 50;
+  static final int EDGES_PER_ENTITY = 10;
 
   @TempDir
   static Path dir;
