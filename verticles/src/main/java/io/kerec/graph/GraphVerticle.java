@@ -220,14 +220,13 @@ public final class GraphVerticle extends VerticleBase {
       double weight = ledger.weight(key.from(), key.to(), c.confidence());
       long[] counts = ledger.counts(key.from(), key.to());
       long[] before = flushed.getOrDefault(key, new long[2]);
-      long exposures = Math.max(0, counts[0] - before[0]);
-      long clicks = Math.max(0, counts[1] - before[1]);
-      if (Math.abs(weight - c.weight()) < 1e-12 && exposures == 0 && clicks == 0) {
+      if (Math.abs(weight - c.weight()) < 1e-12 && counts[0] == before[0] && counts[1] == before[1]) {
         continue;
       }
       view.putComplement(new Complement(key.from(), key.to(), weight, c.confidence(), c.source()));
-      flushed.put(key, new long[] {Math.max(counts[0], before[0]), Math.max(counts[1], before[1])});
-      updates.add(new EdgeFeedback(key.from(), key.to(), exposures, clicks, weight));
+      flushed.put(key, counts.clone());
+      // totals, not increments: another instance sharing this graph store writes the same totals
+      updates.add(new EdgeFeedback(key.from(), key.to(), counts[0], counts[1], weight));
     }
     if (updates.isEmpty()) {
       return Future.succeededFuture(0);

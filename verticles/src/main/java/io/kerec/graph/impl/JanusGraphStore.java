@@ -310,8 +310,8 @@ public final class JanusGraphStore implements GraphStore {
           LOG.debug("feedback for missing edge {} -> {} ignored", f.from(), f.to());
           continue;
         }
-        e.property(EXPOSURES, EdgeKeys.count(e, keys.exposures()) + f.exposures());
-        e.property(CLICKS, EdgeKeys.count(e, keys.clicks()) + f.clicks());
+        e.property(EXPOSURES, f.exposures());
+        e.property(CLICKS, f.clicks());
         e.property(WEIGHT, f.newWeight());
         applied[0]++;
       }
