@@ -19,6 +19,7 @@ import io.kerec.bus.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -34,6 +35,7 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.ChainAuthHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
@@ -81,8 +83,9 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(recs -> msg.reply(recs, answeredBy))
         .onFailure(e -> BusError.from(e).replyTo(msg)));
     server = vertx.createHttpServer(serverOptions(config.tls()));
-    return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT))
-        .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1)))
+    return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT),
+            TokenAuthentication.create(vertx, config.auth(), System.getenv()))
+        .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1), loaded.resultAt(2)))
             .listen(config.http().port(), config.http().host()));
   }
 
@@ -113,28 +116,44 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(OpenApiValidation validation, io.vertx.core.buffer.Buffer contract) {
-    ApiKeys keys = ApiKeys.of(config.auth(), System.getenv());
+  /**
+   * The routes, in the order a request meets them: the {@link RequestGuard} (Host, Origin, Content-Type) and CORS
+   * when configured; authentication and the role each route needs; the rate limits; only then the body, read up to
+   * {@code http.maxBodyBytes}; then the contract's validation and the route's handler.
+   */
+  private Router router(OpenApiValidation validation, io.vertx.core.buffer.Buffer contract, TokenAuthentication auth) {
     Router router = Router.router(vertx);
+    if (!config.http().allowedOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(config.http().allowedOrigins())
+          .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedHeaders(java.util.Set.of("content-type", "x-api-key", "authorization", "cache-control")));
+    }
+    router.route().handler(new RequestGuard(config.http(), config.tls().enabled()));
     router.get("/health").handler(this::health);
     router.get("/" + OpenApiValidation.CONTRACT).handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; charset=utf-8").end(contract));
     AuthenticationHandler byHeader = ChainAuthHandler.any()
-        .add(APIKeyHandler.create(keys).header("X-API-Key"))
-        .add(APIKeyHandler.create(keys).header("Authorization"));
-    if (keys.enabled()) {
+        .add(APIKeyHandler.create(auth).header("X-API-Key"))
+        .add(APIKeyHandler.create(auth).header("Authorization"));
+    if (auth.enabled()) {
       router.route("/metrics").handler(byHeader).handler(AuthorizationHandler.create(ApiKeys.role("admin")));
       router.route("/v1/live").handler(ChainAuthHandler.any().add(byHeader)
-          .add(APIKeyHandler.create(keys).parameter("access_token")));
+          .add(APIKeyHandler.create(auth).parameter("access_token")));
+      router.route("/v1/live").handler(AuthorizationHandler.create(ApiKeys.role("read")));
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/v1/live").handler(new ClientRateLimiter(config.http().liveConnects(), config.http().liveConnects(),
+        java.time.Duration.ofMinutes(1), config.rateLimit().maxClients(),
+        "at most " + config.http().liveConnects() + " live connections a minute per client"));
+    if (config.rateLimit().enabled()) {
+      router.get("/v1/live").handler(new ClientRateLimiter(config.rateLimit()));
+    }
     router.get("/v1/live").handler(this::liveSocket);
     if (config.http().benchEndpoints()) {
       router.get("/bench/noop").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
           .end("{\"ok\":true}"));
     }
-    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    if (keys.enabled()) {
+    if (auth.enabled()) {
       router.route("/v1/*").handler(byHeader);
       router.route("/v1/*").handler(AuthorizationHandler.create(ApiKeys.role("read")));
       router.post("/v1/items").handler(AuthorizationHandler.create(ApiKeys.role("write")));
@@ -144,6 +163,7 @@ public final class ApiVerticle extends VerticleBase {
     if (config.rateLimit().enabled()) {
       router.route("/v1/*").handler(new ClientRateLimiter(config.rateLimit()));
     }
+    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.post("/v1/items").handler(validation.of("postItems")).handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
     router.post("/v1/events").handler(validation.of("postEvents")).handler(ctx -> ingest(ctx, Addresses.EVENTS,
@@ -162,6 +182,21 @@ public final class ApiVerticle extends VerticleBase {
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);
     return router;
+  }
+
+  /** 400 for an id out of the contract ({@link Validation#idProblem}), 403 for a token bound to another user. */
+  private static boolean badUser(RoutingContext ctx, String userId) {
+    String problem = Validation.idProblem(userId);
+    if (problem != null) {
+      json(ctx, 400, HttpJson.error("userId " + problem, "userId"));
+      return true;
+    }
+    String only = TokenAuthentication.onlyUser(ctx.user());
+    if (only != null && !only.equals(userId)) {
+      json(ctx, 403, HttpJson.error("this token may read user " + only + "'s recommendations only", "userId"));
+      return true;
+    }
+    return false;
   }
 
   private interface BodyParser {
@@ -199,6 +234,9 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     String userId = ctx.pathParam("userId");
+    if (badUser(ctx, userId)) {
+      return;
+    }
     String cacheControl = ctx.request().getHeader("cache-control");
     if (cacheControl != null && cacheControl.contains("no-cache")) {
       cache.bypass(userId, k)
@@ -239,6 +277,11 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void item(RoutingContext ctx) {
+    String problem = Validation.idProblem(ctx.pathParam("itemId"));
+    if (problem != null) {
+      json(ctx, 400, HttpJson.error("itemId " + problem, "itemId"));
+      return;
+    }
     vertx.eventBus().<ItemView>request(Addresses.GRAPH_ITEM, new ItemRequest(ctx.pathParam("itemId")), READS)
         .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
         .onFailure(e -> replyFailure(ctx, e));
@@ -266,8 +309,17 @@ public final class ApiVerticle extends VerticleBase {
 
   private void liveSocket(RoutingContext ctx) {
     String userId = ctx.request().getParam("userId");
-    if (userId == null || userId.isBlank()) {
+    if (userId == null) {
       json(ctx, 400, HttpJson.error("query parameter userId is required", "userId"));
+      return;
+    }
+    if (badUser(ctx, userId)) {
+      return;
+    }
+    if (live.open() >= config.http().maxLiveSockets()) {
+      ctx.response().putHeader("Retry-After", "5");
+      json(ctx, 429, HttpJson.error("too many live sockets: at most " + config.http().maxLiveSockets()
+          + " at once (http.maxLiveSockets)", null));
       return;
     }
     ctx.request().toWebSocket()
@@ -325,19 +377,28 @@ public final class ApiVerticle extends VerticleBase {
     String message = switch (status) {
       case 413 -> "request body larger than " + config.http().maxBodyBytes() + " bytes";
       case 400 -> "bad request";
-      case 401 -> "an API key is required (X-API-Key or Authorization: Bearer)";
-      case 403 -> "this API key's role may not " + ctx.request().method() + " " + ctx.request().path();
+      case 401 -> "a valid API key or bearer token is required (X-API-Key or Authorization: Bearer)"
+          + reason(ctx.failure());
+      case 403 -> "this key's or token's role may not " + ctx.request().method() + " " + ctx.request().path();
       default -> ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage());
     };
     String field = switch (status) {
       case 413 -> "body";
-      case 401, 403 -> "X-API-Key";
+      case 401, 403 -> ctx.request().getHeader("Authorization") != null ? "Authorization" : "X-API-Key";
       default -> null;
     };
     if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kerec\"");
+      ctx.response().putHeader("WWW-Authenticate", ctx.request().getHeader("Authorization") == null
+          ? "Bearer realm=\"kerec\"" : "Bearer realm=\"kerec\", error=\"invalid_token\"");
     }
     json(ctx, status, HttpJson.error(message, field));
+  }
+
+  /** ": why" from an authentication failure (expired, wrong audience …), or nothing. */
+  private static String reason(Throwable failure) {
+    Throwable cause = failure == null ? null : failure.getCause() != null ? failure.getCause() : failure;
+    String message = cause == null ? null : cause.getMessage();
+    return message == null || message.isBlank() || message.equals("Unauthorized") ? "" : ": " + firstLine(message);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

@@ -223,17 +223,45 @@ public final class Validation {
       }
       return;
     }
+    String problem = idProblem(value);
+    if (problem != null) {
+      throw new ValidationException(field, problem);
+    }
+  }
+
+  /**
+   * What is wrong with an id (item, user, event, basket), or null when it is one: ids are strings of 1 to
+   * {@value #MAX_ID} characters (Unicode code points), not only white space, without control characters or lone
+   * surrogates, and neither {@code .} nor {@code ..} (which no URL path can carry). Any other string is an id, and
+   * an id that a POST accepts is served by every GET that names it (percent-encoded in the path).
+   */
+  public static String idProblem(String value) {
+    if (value == null || value.isEmpty()) {
+      return "missing";
+    }
     if (value.isBlank()) {
-      throw new ValidationException(field, "blank");
+      return "blank";
     }
-    if (value.length() > MAX_ID) {
-      throw new ValidationException(field, "longer than " + MAX_ID + " characters");
+    if (value.equals(".") || value.equals("..")) {
+      return "must not be . or ..";
     }
+    int codePoints = 0;
     for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new ValidationException(field, "contains control characters");
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
+        return "contains control characters";
       }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "contains a lone surrogate (not valid Unicode)";
+      }
+      codePoints++;
     }
+    if (codePoints > MAX_ID) {
+      return "longer than " + MAX_ID + " characters";
+    }
+    return null;
   }
 
   private static JsonObject object(JsonArray body, int i) {
