@@ -181,6 +181,9 @@ public final class ApiVerticle extends VerticleBase {
     router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> failure(ctx, status)); // what fails before any route (a path that does not decode)
+    }
     return router;
   }
 
@@ -322,9 +325,15 @@ public final class ApiVerticle extends VerticleBase {
           + " at once (http.maxLiveSockets)", null));
       return;
     }
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))
+        || ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+      json(ctx, 400, HttpJson.error("GET /v1/live is a WebSocket: send a WebSocket handshake (Upgrade: websocket,"
+          + " Sec-WebSocket-Key)", "Upgrade"));
+      return;
+    }
     ctx.request().toWebSocket()
         .onSuccess(socket -> live.subscribe(socket, userId, 10))
-        .onFailure(ctx::fail);
+        .onFailure(e -> json(ctx, 400, HttpJson.error("WebSocket upgrade failed: " + e.getMessage(), "Upgrade")));
   }
 
   private void health(RoutingContext ctx) {
@@ -373,10 +382,13 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    failure(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500);
+  }
+
+  private void failure(RoutingContext ctx, int status) {
     String message = switch (status) {
       case 413 -> "request body larger than " + config.http().maxBodyBytes() + " bytes";
-      case 400 -> "bad request";
+      case 400 -> "bad request" + (ctx.failure() == null ? "" : ": " + firstLine(ctx.failure().getMessage()));
       case 401 -> "a valid API key or bearer token is required (X-API-Key or Authorization: Bearer)"
           + reason(ctx.failure());
       case 403 -> "this key's or token's role may not " + ctx.request().method() + " " + ctx.request().path();

@@ -24,6 +24,7 @@ import java.util.Set;
  *   <li>A request with a body must say {@code Content-Type: application/json} (parameters such as
  *   {@code charset} allowed): else 415, field {@code Content-Type}. This is what stops a page's plain form or
  *   {@code text/plain} post, which browsers send cross-site without asking.</li>
+ *   <li>A query string that does not decode (a bad percent escape) is 400, field {@code query}.</li>
  * </ul>
  */
 final class RequestGuard implements Handler<RoutingContext> {
@@ -68,6 +69,13 @@ final class RequestGuard implements Handler<RoutingContext> {
           + " refused: " + (request.getHeader(HttpHeaders.ORIGIN) == null ? "Sec-Fetch-Site: cross-site"
           : "origin " + request.getHeader(HttpHeaders.ORIGIN) + " is not this engine's own nor in http.allowedOrigins"),
           "Origin");
+      return;
+    }
+    try {
+      request.params();
+      ctx.queryParams();
+    } catch (IllegalArgumentException e) {
+      HttpJson.fail(ctx, 400, "malformed query string: " + e.getMessage(), "query");
       return;
     }
     if (changesState(request.method()) && !jsonOrNoBody(request)) {

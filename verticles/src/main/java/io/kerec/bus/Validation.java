@@ -166,6 +166,8 @@ public final class Validation {
     if (trigger.length() > 200 || entity.length() > 200) {
       throw new ValidationException(at + "because", "entity names are at most 200 characters");
     }
+    text(trigger, at + "because.triggerEntity");
+    text(entity, at + "because.entity");
     return new Attribution(trigger, entity);
   }
 
@@ -182,6 +184,8 @@ public final class Validation {
     if (item.title().length() > MAX_TITLE) {
       throw new ValidationException(at + "title", "longer than " + MAX_TITLE + " characters");
     }
+    text(item.title(), at + "title");
+    text(item.category(), at + "category");
     if (item.price() != null && (item.price().isNaN() || item.price().isInfinite() || item.price() < 0)) {
       throw new ValidationException(at + "price", "must be a non-negative number");
     }
@@ -226,6 +230,24 @@ public final class Validation {
     String problem = idProblem(value);
     if (problem != null) {
       throw new ValidationException(field, problem);
+    }
+  }
+
+  /** Free text (titles, categories, entity names) may hold anything but NUL characters and lone surrogates. */
+  private static void text(String value, String field) {
+    if (value == null) {
+      return;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == 0) {
+        throw new ValidationException(field, "contains a NUL character");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new ValidationException(field, "contains a lone surrogate (not valid Unicode)");
+      }
     }
   }
 
