@@ -71,12 +71,14 @@ class ClusterTest {
             .add(new JsonObject().put("id", "T1").put("title", "ROSES REGENCY TEACUP"))
             .add(new JsonObject().put("id", "S1").put("title", "ROSES REGENCY SAUCER"));
         assertThat(await(http.post(engine.httpPort(), "127.0.0.1", "/v1/items")
-            .sendBuffer(Buffer.buffer(items.encode()))).statusCode()).isEqualTo(202);
+            .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(items.encode())))
+            .statusCode()).isEqualTo(202);
         JsonArray bills = new JsonArray()
             .add(purchase("bob-1", "bob", "T1", "bob-b1")).add(purchase("bob-2", "bob", "S1", "bob-b1"))
             .add(purchase("alice-1", "alice", "T1", "alice-b1"));
         assertThat(await(http.post(engine.httpPort(), "127.0.0.1", "/v1/events")
-            .sendBuffer(Buffer.buffer(bills.encode()))).statusCode()).isEqualTo(202);
+            .putHeader("content-type", "application/json").sendBuffer(Buffer.buffer(bills.encode())))
+            .statusCode()).isEqualTo(202);
       }
 
       Set<String> answeredBy = new HashSet<>();

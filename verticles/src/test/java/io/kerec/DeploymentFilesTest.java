@@ -39,12 +39,21 @@ class DeploymentFilesTest {
       List<String> secrets = new ArrayList<>();
       secrets.add(cluster.postgres().passwordEnv());
       cluster.auth().apiKeys().forEach(k -> secrets.add(k.keyEnv()));
+      secrets.add(cluster.cluster().secretEnv());
+      secrets.add(cluster.cluster().tls().keyStorePasswordEnv());
+      secrets.add(cluster.cluster().tls().trustStorePasswordEnv());
       for (String secret : secrets) {
         assertThat(env.has(secret)).as("%s passes %s", replica, secret).isTrue();
       }
       hosts.add(replica + ":" + cluster.cluster().port());
     }
     assertThat(cluster.cluster().enabled()).isTrue();
+    assertThat(cluster.cluster().secured()).as("the replicas' bus is authenticated").isTrue();
+    assertThat(cluster.cluster().tls().enabled()).isTrue();
+    for (String replica : List.of("kerec-1", "kerec-2")) {
+      assertThat(compose.path("services").path(replica).path("volumes").toString())
+          .as("%s mounts the TLS stores", replica).contains("/etc/kerec/tls");
+    }
     assertThat(cluster.cluster().members()).containsExactlyInAnyOrderElementsOf(hosts);
     assertThat(cluster.kafka().enabled()).isTrue();
     assertThat(cluster.kafka().bootstrapServers()).isEqualTo("kafka:9092");

@@ -41,6 +41,7 @@ class ExternalPostgresTest {
       Engine engine = TestEngines.start(vertx, config);
       try {
         var response = await(WebClient.create(vertx).post(engine.httpPort(), "127.0.0.1", "/v1/items")
+            .putHeader("content-type", "application/json")
             .sendBuffer(Buffer.buffer("[{\"id\":\"A1\",\"title\":\"CAMPING TENT\"}]")));
         assertThat(response.statusCode()).isEqualTo(202);
       } finally {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The OpenAPI document is served, describes every route the API has, and requests are validated against it: each
- * 400 names the parameter or the body path at fault, whatever content type the client declared.
+ * 400 names the parameter or the body path at fault; a body declared as anything but JSON is 415.
  */
 @Tag("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -38,7 +38,7 @@ class OpenApiContractTest {
     vertx = Engine.newVertx();
     engine = TestEngines.start(vertx, TestEngines.config(data));
     client = WebClient.create(vertx);
-    assertThat(post("/v1/items", "[{\"id\":\"T1\",\"title\":\"ROSES TEACUP\"}]", null).statusCode()).isEqualTo(202);
+    assertThat(post("/v1/items", "[{\"id\":\"T1\",\"title\":\"ROSES TEACUP\"}]", "application/json").statusCode()).isEqualTo(202);
   }
 
   @AfterAll
@@ -102,10 +102,18 @@ class OpenApiContractTest {
     assertField(post("/v1/events", "[{\"type\":\"purchase\",\"userId\":\"u\",\"itemId\":\"T1\"},"
         + "{\"type\":\"purchase\",\"userId\":\"u\",\"itemId\":\"T1\",\"because\":{\"triggerEntity\":\"teacup\"}}]",
         "application/json"), "[1].because.entity");
-    assertField(post("/v1/events", "[{\"type\":\"view\",\"userId\":\"u\",\"itemId\":\"T1\"}]", null), "[0].type");
+    assertField(post("/v1/events", "[{\"type\":\"view\",\"userId\":\"u\",\"itemId\":\"T1\"}]",
+        "application/json"), "[0].type");
     assertField(post("/v1/events", "[{\"type\":\"purchase\",\"userId\":\"u\",\"itemId\":\"T1\",\"basketId\":7}]",
-        "application/x-www-form-urlencoded"), "[0].basketId");
-    assertThat(post("/v1/events", "[{\"type\":\"purchase\",\"userId\":\"u\",\"itemId\":\"T1\",\"price\":null}]",
-        "application/x-www-form-urlencoded").statusCode()).as("any declared type is read as JSON").isEqualTo(202);
+        "application/json"), "[0].basketId");
+    String ok = "[{\"type\":\"purchase\",\"userId\":\"u\",\"itemId\":\"T1\",\"price\":null}]";
+    assertThat(post("/v1/events", ok, "application/json; charset=utf-8").statusCode()).isEqualTo(202);
+    for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain", "multipart/form-data",
+        "application/jsonx", "application/json-patch+json"}) {
+      HttpResponse<Buffer> refused = post("/v1/events", ok, type);
+      assertThat(refused.statusCode()).as(type).isEqualTo(415);
+      assertThat(refused.bodyAsJsonObject().getString("field")).isEqualTo("Content-Type");
+    }
+    assertThat(post("/v1/events", ok, null).statusCode()).as("a body without a Content-Type").isEqualTo(415);
   }
 }

@@ -20,6 +20,7 @@ import io.kerec.bus.ValidationException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.DecodeException;
@@ -35,6 +36,7 @@ import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.AuthorizationHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.ChainAuthHandler;
+import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
@@ -82,8 +84,9 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(recs -> msg.reply(recs, answeredBy))
         .onFailure(e -> BusError.from(e).replyTo(msg)));
     server = vertx.createHttpServer(serverOptions(config.tls()));
-    return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT))
-        .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1)))
+    return Future.all(OpenApiValidation.load(vertx), vertx.fileSystem().readFile(OpenApiValidation.CONTRACT),
+            TokenAuthentication.create(vertx, config.auth(), System.getenv()))
+        .compose(loaded -> server.requestHandler(router(loaded.resultAt(0), loaded.resultAt(1), loaded.resultAt(2)))
             .listen(config.http().port(), config.http().host()));
   }
 
@@ -114,28 +117,44 @@ public final class ApiVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(OpenApiValidation validation, io.vertx.core.buffer.Buffer contract) {
-    ApiKeys keys = ApiKeys.of(config.auth(), System.getenv());
+  /**
+   * The routes, in the order a request meets them: the {@link RequestGuard} (Host, Origin, Content-Type) and CORS
+   * when configured; authentication and the role each route needs; the rate limits; only then the body, read up to
+   * {@code http.maxBodyBytes}; then the contract's validation and the route's handler.
+   */
+  private Router router(OpenApiValidation validation, io.vertx.core.buffer.Buffer contract, TokenAuthentication auth) {
     Router router = Router.router(vertx);
+    if (!config.http().allowedOrigins().isEmpty()) {
+      router.route().handler(CorsHandler.create().addOrigins(config.http().allowedOrigins())
+          .allowedMethods(java.util.Set.of(HttpMethod.GET, HttpMethod.POST))
+          .allowedHeaders(java.util.Set.of("content-type", "x-api-key", "authorization", "cache-control")));
+    }
+    router.route().handler(new RequestGuard(config.http(), config.tls().enabled()));
     router.get("/health").handler(this::health);
     router.get("/" + OpenApiValidation.CONTRACT).handler(ctx -> ctx.response()
         .putHeader("content-type", "text/plain; charset=utf-8").end(contract));
     AuthenticationHandler byHeader = ChainAuthHandler.any()
-        .add(APIKeyHandler.create(keys).header("X-API-Key"))
-        .add(APIKeyHandler.create(keys).header("Authorization"));
-    if (keys.enabled()) {
+        .add(APIKeyHandler.create(auth).header("X-API-Key"))
+        .add(APIKeyHandler.create(auth).header("Authorization"));
+    if (auth.enabled()) {
       router.route("/metrics").handler(byHeader).handler(AuthorizationHandler.create(ApiKeys.role("admin")));
       router.route("/v1/live").handler(ChainAuthHandler.any().add(byHeader)
-          .add(APIKeyHandler.create(keys).parameter("access_token")));
+          .add(APIKeyHandler.create(auth).parameter("access_token")));
+      router.route("/v1/live").handler(AuthorizationHandler.create(ApiKeys.role("read")));
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    router.get("/v1/live").handler(new ClientRateLimiter(config.http().liveConnects(), config.http().liveConnects(),
+        java.time.Duration.ofMinutes(1), config.rateLimit().maxClients(),
+        "at most " + config.http().liveConnects() + " live connections a minute per client"));
+    if (config.rateLimit().enabled()) {
+      router.get("/v1/live").handler(new ClientRateLimiter(config.rateLimit()));
+    }
     router.get("/v1/live").handler(this::liveSocket);
     if (config.http().benchEndpoints()) {
       router.get("/bench/noop").handler(ctx -> ctx.response().putHeader("content-type", "application/json")
           .end("{\"ok\":true}"));
     }
-    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    if (keys.enabled()) {
+    if (auth.enabled()) {
       router.route("/v1/*").handler(byHeader);
       router.route("/v1/*").handler(AuthorizationHandler.create(ApiKeys.role("read")));
       router.post("/v1/items").handler(AuthorizationHandler.create(ApiKeys.role("write")));
@@ -145,6 +164,7 @@ public final class ApiVerticle extends VerticleBase {
     if (config.rateLimit().enabled()) {
       router.route("/v1/*").handler(new ClientRateLimiter(config.rateLimit()));
     }
+    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     router.post("/v1/items").handler(validation.of("postItems")).handler(ctx -> ingest(ctx, Addresses.ITEMS,
         body -> new ItemBatch(Validation.items(body, config.http().maxBatch()))));
     router.post("/v1/events").handler(validation.of("postEvents")).handler(ctx -> ingest(ctx, Addresses.EVENTS,
@@ -165,7 +185,25 @@ public final class ApiVerticle extends VerticleBase {
     router.route().last().handler(ctx -> json(ctx, 404, HttpJson.error("no such route: "
         + ctx.request().method() + " " + ctx.request().path(), null)));
     router.route().failureHandler(this::failure);
+    for (int status : new int[] {400, 404, 405, 413, 500}) {
+      router.errorHandler(status, ctx -> failure(ctx, status)); // what fails before any route (a path that does not decode)
+    }
     return router;
+  }
+
+  /** 400 for an id out of the contract ({@link Validation#idProblem}), 403 for a token bound to another user. */
+  private static boolean badUser(RoutingContext ctx, String userId) {
+    String problem = Validation.idProblem(userId);
+    if (problem != null) {
+      json(ctx, 400, HttpJson.error("userId " + problem, "userId"));
+      return true;
+    }
+    String only = TokenAuthentication.onlyUser(ctx.user());
+    if (only != null && !only.equals(userId)) {
+      json(ctx, 403, HttpJson.error("this token may read user " + only + "'s recommendations only", "userId"));
+      return true;
+    }
+    return false;
   }
 
   private interface BodyParser {
@@ -203,6 +241,9 @@ public final class ApiVerticle extends VerticleBase {
       return;
     }
     String userId = ctx.pathParam("userId");
+    if (badUser(ctx, userId)) {
+      return;
+    }
     String cacheControl = ctx.request().getHeader("cache-control");
     if (cacheControl != null && cacheControl.contains("no-cache")) {
       cache.bypass(userId, k)
@@ -243,6 +284,11 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void item(RoutingContext ctx) {
+    String problem = Validation.idProblem(ctx.pathParam("itemId"));
+    if (problem != null) {
+      json(ctx, 400, HttpJson.error("itemId " + problem, "itemId"));
+      return;
+    }
     vertx.eventBus().<ItemView>request(Addresses.GRAPH_ITEM, new ItemRequest(ctx.pathParam("itemId")), READS)
         .onSuccess(reply -> json(ctx, 200, HttpJson.of(reply.body())))
         .onFailure(e -> replyFailure(ctx, e));
@@ -270,13 +316,28 @@ public final class ApiVerticle extends VerticleBase {
 
   private void liveSocket(RoutingContext ctx) {
     String userId = ctx.request().getParam("userId");
-    if (userId == null || userId.isBlank()) {
+    if (userId == null) {
       json(ctx, 400, HttpJson.error("query parameter userId is required", "userId"));
+      return;
+    }
+    if (badUser(ctx, userId)) {
+      return;
+    }
+    if (live.open() >= config.http().maxLiveSockets()) {
+      ctx.response().putHeader("Retry-After", "5");
+      json(ctx, 429, HttpJson.error("too many live sockets: at most " + config.http().maxLiveSockets()
+          + " at once (http.maxLiveSockets)", null));
+      return;
+    }
+    if (!"websocket".equalsIgnoreCase(ctx.request().getHeader("Upgrade"))
+        || ctx.request().getHeader("Sec-WebSocket-Key") == null) {
+      json(ctx, 400, HttpJson.error("GET /v1/live is a WebSocket: send a WebSocket handshake (Upgrade: websocket,"
+          + " Sec-WebSocket-Key)", "Upgrade"));
       return;
     }
     ctx.request().toWebSocket()
         .onSuccess(socket -> live.subscribe(socket, userId, 10))
-        .onFailure(ctx::fail);
+        .onFailure(e -> json(ctx, 400, HttpJson.error("WebSocket upgrade failed: " + e.getMessage(), "Upgrade")));
   }
 
   private void health(RoutingContext ctx) {
@@ -325,23 +386,35 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private void failure(RoutingContext ctx) {
-    int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+    failure(ctx, ctx.statusCode() > 0 ? ctx.statusCode() : 500);
+  }
+
+  private void failure(RoutingContext ctx, int status) {
     String message = switch (status) {
       case 413 -> "request body larger than " + config.http().maxBodyBytes() + " bytes";
-      case 400 -> "bad request";
-      case 401 -> "an API key is required (X-API-Key or Authorization: Bearer)";
-      case 403 -> "this API key's role may not " + ctx.request().method() + " " + ctx.request().path();
+      case 400 -> "bad request" + (ctx.failure() == null ? "" : ": " + firstLine(ctx.failure().getMessage()));
+      case 401 -> "a valid API key or bearer token is required (X-API-Key or Authorization: Bearer)"
+          + reason(ctx.failure());
+      case 403 -> "this key's or token's role may not " + ctx.request().method() + " " + ctx.request().path();
       default -> ctx.failure() == null ? "error" : String.valueOf(ctx.failure().getMessage());
     };
     String field = switch (status) {
       case 413 -> "body";
-      case 401, 403 -> "X-API-Key";
+      case 401, 403 -> ctx.request().getHeader("Authorization") != null ? "Authorization" : "X-API-Key";
       default -> null;
     };
     if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"kerec\"");
+      ctx.response().putHeader("WWW-Authenticate", ctx.request().getHeader("Authorization") == null
+          ? "Bearer realm=\"kerec\"" : "Bearer realm=\"kerec\", error=\"invalid_token\"");
     }
     json(ctx, status, HttpJson.error(message, field));
+  }
+
+  /** ": why" from an authentication failure (expired, wrong audience …), or nothing. */
+  private static String reason(Throwable failure) {
+    Throwable cause = failure == null ? null : failure.getCause() != null ? failure.getCause() : failure;
+    String message = cause == null ? null : cause.getMessage();
+    return message == null || message.isBlank() || message.equals("Unauthorized") ? "" : ": " + firstLine(message);
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {

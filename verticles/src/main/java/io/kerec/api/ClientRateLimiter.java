@@ -18,16 +18,29 @@ import java.util.Map;
  * request over its client's limit ends with 429, {@code Retry-After} and the API's JSON error.
  */
 final class ClientRateLimiter implements Handler<RoutingContext> {
-  private final RateLimitOptions options;
+  private final long burst;
+  private final long refill;
+  private final Duration per;
+  private final String what;
   private final Map<String, Bucket> buckets;
   private final Counter limited = Meters.registry().counter("kerec.http.rate_limited");
 
+  /** The {@code /v1} request limit. */
   ClientRateLimiter(RateLimitOptions options) {
-    this.options = options;
+    this(options.burst(), options.requestsPerSecond(), Duration.ofSeconds(1), options.maxClients(),
+        "at most " + options.requestsPerSecond() + " requests per second per client");
+  }
+
+  /** A limit of {@code refill} per {@code per} with bursts of {@code burst}, described by {@code what}. */
+  ClientRateLimiter(long burst, long refill, Duration per, int maxClients, String what) {
+    this.burst = burst;
+    this.refill = refill;
+    this.per = per;
+    this.what = what;
     this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-        return size() > options.maxClients();
+        return size() > maxClients;
       }
     };
   }
@@ -43,8 +56,8 @@ final class ClientRateLimiter implements Handler<RoutingContext> {
     long seconds = Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
     ctx.response().setStatusCode(429).putHeader("Retry-After", Long.toString(seconds))
         .putHeader("content-type", "application/json")
-        .end(new JsonObject().put("error", "too many requests: at most " + options.requestsPerSecond()
-            + " per second per client, try again in " + seconds + " s").put("field", (String) null).encode());
+        .end(new JsonObject().put("error", "too many requests: " + what + ", try again in " + seconds + " s")
+            .put("field", (String) null).encode());
   }
 
   private static String client(RoutingContext ctx) {
@@ -57,8 +70,7 @@ final class ClientRateLimiter implements Handler<RoutingContext> {
 
   private synchronized Bucket bucket(String client) {
     return buckets.computeIfAbsent(client, c -> Bucket.builder()
-        .addLimit(limit -> limit.capacity(options.burst())
-            .refillGreedy(options.requestsPerSecond(), Duration.ofSeconds(1)).initialTokens(options.burst()))
+        .addLimit(limit -> limit.capacity(burst).refillGreedy(refill, per).initialTokens(burst))
         .build());
   }
 }

@@ -19,6 +19,15 @@ final class HttpJson {
     return of(recs);
   }
 
+  /** Ends the request with a status and the API's JSON error (unless an answer has already begun). */
+  static void fail(io.vertx.ext.web.RoutingContext ctx, int status, String message, String field) {
+    if (ctx.response().ended() || ctx.response().headWritten()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("content-type", "application/json")
+        .end(error(message, field).encode());
+  }
+
   static JsonObject error(String message, String field) {
     JsonObject body = new JsonObject().put("error", message);
     if (field != null) {

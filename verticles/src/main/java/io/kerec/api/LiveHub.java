@@ -2,9 +2,10 @@ package io.kerec.api;
 
 import io.kerec.bus.Addresses;
 import io.kerec.bus.PurchasesApplied;
-import io.kerec.bus.RecommendRequest;
 import io.kerec.bus.Recommendations;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,7 @@ final class LiveHub {
   private final boolean publishAll;
   private final RecommendationsTopic topic;
   private final Map<String, Integer> localSubscribers = new HashMap<>();
+  private int open;
   /** The k of live frames, the API's default k: a live recompute also serves the user's next plain GET. */
   private static final int LIVE_K = 10;
 
@@ -69,17 +71,32 @@ final class LiveHub {
         });
   }
 
-  /** Subscribes a socket to a user's live recommendations and sends the current ones at once. */
+  /** Live sockets open now (each counted from its subscription to its close). */
+  int open() {
+    return open;
+  }
+
+  /**
+   * Subscribes a socket to a user's live recommendations and sends the current ones at once, from the
+   * {@link RecommendationCache} when it holds them (a reconnecting socket costs no recomputation).
+   */
   void subscribe(ServerWebSocket socket, String userId, int k) {
+    open++;
     localSubscribers.merge(userId, 1, Integer::sum);
     MessageConsumer<Recommendations> consumer = vertx.eventBus().consumer(Addresses.live(userId),
         msg -> send(socket, msg.body()));
     socket.closeHandler(v -> {
+      open--;
       consumer.unregister();
       localSubscribers.computeIfPresent(userId, (u, n) -> n > 1 ? n - 1 : null);
     });
-    recommender.recommend(new RecommendRequest(userId, k)).onSuccess(recs -> send(socket, recs))
-        .onFailure(e -> LOG.warn("no first frame for {}'s live socket: {}", userId, e.getMessage()));
+    RecommendationCache.Served held = cache.lookup(userId, k);
+    Future<Buffer> first = held != null ? Future.succeededFuture(held.body()) : cache.load(userId, k);
+    first.onSuccess(body -> {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage(new JsonObject(body).put("type", "recommendations").encode());
+      }
+    }).onFailure(e -> LOG.warn("no first frame for {}'s live socket: {}", userId, e.getMessage()));
   }
 
   private static void send(ServerWebSocket socket, Recommendations recs) {

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A shortcut past JSON-schema validation for the contract's plain parameters: a string with length bounds (values
- * of word characters only), or an integer with value bounds, and nothing else in its schema. {@link #accepts} answers true only for a value the
+ * A shortcut past JSON-schema validation for the contract's plain parameters: a string with length bounds (any
+ * value, counted in code points as JSON Schema counts), or an integer with value bounds, and nothing else in its schema. {@link #accepts} answers true only for a value the
  * schema surely accepts; anything else (a bound broken, an unusual number format, another kind of schema) is left
  * to the full validation, which also words the error.
  */
@@ -20,8 +20,6 @@ final class SimpleParameters {
   private static final Set<String> PLAIN_KEYWORDS =
       Set.of("type", "minimum", "maximum", "minLength", "maxLength", "default", "description");
   private static final Pattern PLAIN_INTEGER = Pattern.compile("-?(0|[1-9][0-9]{0,17})");
-  /** Strings vertx-openapi takes as they are; it reads any other as JSON first ({@code -1} becomes a number). */
-  private static final Pattern PLAIN_WORD = Pattern.compile("\\w+");
 
   private record Rule(boolean integer, long min, long max) {
   }
@@ -89,6 +87,26 @@ final class SimpleParameters {
       long n = Long.parseLong(raw);
       return n >= rule.min() && n <= rule.max();
     }
-    return PLAIN_WORD.matcher(raw).matches() && raw.length() >= rule.min() && raw.length() <= rule.max();
+    long length = raw.codePointCount(0, raw.length());
+    return length >= rule.min() && length <= rule.max();
+  }
+
+  /**
+   * Why a plain string parameter's raw value does not fit, or null when it fits or the parameter is not a plain
+   * string (then the full validation decides). Strings are judged as they are: vertx-openapi would read
+   * {@code 14286.0}, {@code true} or {@code null} as JSON first and refuse them as "not a string".
+   */
+  String stringProblem(Parameter parameter, String raw) {
+    Rule rule = rules.get(parameter);
+    if (rule == null || rule.integer() || raw == null || accepts(parameter, raw)) {
+      return null;
+    }
+    return parameter.getName() + " must be " + rule.min() + " to " + rule.max() + " characters long";
+  }
+
+  /** Whether the parameter is a plain string, judged on its raw value alone. */
+  boolean isString(Parameter parameter) {
+    Rule rule = rules.get(parameter);
+    return rule != null && !rule.integer();
   }
 }

@@ -166,6 +166,8 @@ public final class Validation {
     if (trigger.length() > 200 || entity.length() > 200) {
       throw new ValidationException(at + "because", "entity names are at most 200 characters");
     }
+    text(trigger, at + "because.triggerEntity");
+    text(entity, at + "because.entity");
     return new Attribution(trigger, entity);
   }
 
@@ -182,6 +184,8 @@ public final class Validation {
     if (item.title().length() > MAX_TITLE) {
       throw new ValidationException(at + "title", "longer than " + MAX_TITLE + " characters");
     }
+    text(item.title(), at + "title");
+    text(item.category(), at + "category");
     if (item.price() != null && (item.price().isNaN() || item.price().isInfinite() || item.price() < 0)) {
       throw new ValidationException(at + "price", "must be a non-negative number");
     }
@@ -223,17 +227,63 @@ public final class Validation {
       }
       return;
     }
-    if (value.isBlank()) {
-      throw new ValidationException(field, "blank");
+    String problem = idProblem(value);
+    if (problem != null) {
+      throw new ValidationException(field, problem);
     }
-    if (value.length() > MAX_ID) {
-      throw new ValidationException(field, "longer than " + MAX_ID + " characters");
+  }
+
+  /** Free text (titles, categories, entity names) may hold anything but NUL characters and lone surrogates. */
+  private static void text(String value, String field) {
+    if (value == null) {
+      return;
     }
     for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new ValidationException(field, "contains control characters");
+      char c = value.charAt(i);
+      if (c == 0) {
+        throw new ValidationException(field, "contains a NUL character");
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new ValidationException(field, "contains a lone surrogate (not valid Unicode)");
       }
     }
+  }
+
+  /**
+   * What is wrong with an id (item, user, event, basket), or null when it is one: ids are strings of 1 to
+   * {@value #MAX_ID} characters (Unicode code points), not only white space, without control characters or lone
+   * surrogates, and neither {@code .} nor {@code ..} (which no URL path can carry). Any other string is an id, and
+   * an id that a POST accepts is served by every GET that names it (percent-encoded in the path).
+   */
+  public static String idProblem(String value) {
+    if (value == null || value.isEmpty()) {
+      return "missing";
+    }
+    if (value.isBlank()) {
+      return "blank";
+    }
+    if (value.equals(".") || value.equals("..")) {
+      return "must not be . or ..";
+    }
+    int codePoints = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isISOControl(c)) {
+        return "contains control characters";
+      }
+      if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return "contains a lone surrogate (not valid Unicode)";
+      }
+      codePoints++;
+    }
+    if (codePoints > MAX_ID) {
+      return "longer than " + MAX_ID + " characters";
+    }
+    return null;
   }
 
   private static JsonObject object(JsonArray body, int i) {

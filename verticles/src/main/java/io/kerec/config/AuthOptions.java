@@ -11,22 +11,26 @@ import java.util.Set;
  * listens on a loopback address, or when {@code insecure} says so explicitly ({@code kerec serve --insecure}).
  * With keys, every route but {@code /health} needs one ({@code X-API-Key: <key>} or
  * {@code Authorization: Bearer <key>}; the WebSocket also takes {@code ?access_token=<key>}, as browsers cannot set
- * its headers).
+ * its headers). {@code jwt} adds bearer tokens from an identity provider ({@link JwtOptions}).
  */
-public record AuthOptions(List<ApiKeyOptions> apiKeys, boolean insecure) {
+public record AuthOptions(List<ApiKeyOptions> apiKeys, JwtOptions jwt, boolean insecure) {
   static AuthOptions defaults() {
-    return new AuthOptions(List.of(), false);
+    return new AuthOptions(List.of(), JwtOptions.defaults(), false);
   }
 
-  /** Whether requests need a key. */
+  /** Whether requests need a key or token. */
   public boolean enabled() {
-    return !apiKeys.isEmpty();
+    return !apiKeys.isEmpty() || jwt.enabled();
   }
 
   void validate(HttpOptions http) {
     if (apiKeys == null) {
       throw new ConfigException("auth.apiKeys", "must be a list (empty for none)");
     }
+    if (jwt == null) {
+      throw new ConfigException("auth.jwt", "must be an object");
+    }
+    jwt.validate();
     Set<String> names = new HashSet<>();
     for (int i = 0; i < apiKeys.size(); i++) {
       ApiKeyOptions key = apiKeys.get(i);
@@ -41,7 +45,7 @@ public record AuthOptions(List<ApiKeyOptions> apiKeys, boolean insecure) {
     }
     if (!enabled() && !insecure && !isLoopback(http.host())) {
       throw new ConfigException("auth.apiKeys", "http.host " + http.host() + " is not a loopback address, so the API"
-          + " would be open to the network: configure auth.apiKeys, or pass --insecure (auth.insecure) to accept that");
+          + " would be open to the network: configure auth.apiKeys or auth.jwt, or pass --insecure (auth.insecure) to accept that");
     }
   }
 

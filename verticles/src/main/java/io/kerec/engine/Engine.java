@@ -5,6 +5,8 @@ import com.hazelcast.config.JoinConfig;
 import io.kerec.api.ApiVerticle;
 import io.kerec.bus.RecordCodec;
 import io.kerec.config.ClusterOptions;
+import io.kerec.config.ClusterTlsOptions;
+import io.kerec.config.ConfigException;
 import io.kerec.config.KerecConfig;
 import io.kerec.graph.GraphStoreFiles;
 import io.kerec.graph.GraphVerticle;
@@ -23,6 +25,8 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PfxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -69,10 +73,30 @@ public final class Engine {
    * joins the others over Hazelcast (TCP to the listed members, no multicast) with the same metrics.
    */
   public static Future<Vertx> newVertx(ClusterOptions cluster) {
+    return newVertx(cluster, System.getenv());
+  }
+
+  /**
+   * As {@link #newVertx(ClusterOptions)}, reading the cluster secret and the key store passwords from {@code env}:
+   * with {@code cluster.secretEnv} the cluster name is derived from the secret and every message is signed and
+   * checked ({@link ClusterGuard}); with {@code cluster.tls} the event bus runs mutual TLS.
+   *
+   * @throws ConfigException naming the setting whose variable or file is missing
+   */
+  public static Future<Vertx> newVertx(ClusterOptions cluster, Map<String, String> env) {
     if (!cluster.enabled()) {
       return Future.succeededFuture(newVertx());
     }
-    Config hazelcast = ConfigUtil.loadConfig().setClusterName(cluster.name())
+    String secret = null;
+    if (cluster.secured()) {
+      secret = env.get(cluster.secretEnv());
+      if (secret == null || secret.length() < ClusterGuard.MIN_SECRET) {
+        throw new ConfigException("cluster.secretEnv", "environment variable " + cluster.secretEnv()
+            + " must hold the cluster secret, at least " + ClusterGuard.MIN_SECRET + " characters");
+      }
+    }
+    String name = secret == null ? cluster.name() : ClusterGuard.clusterName(cluster.name(), secret);
+    Config hazelcast = ConfigUtil.loadConfig().setClusterName(name)
         .setProperty("hazelcast.phone.home.enabled", "false")
         .setProperty("hazelcast.logging.type", "slf4j")
         .setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -91,8 +115,35 @@ public final class Engine {
         .setEnabled(true);
     VertxOptions options = new VertxOptions().setMetricsOptions(metrics);
     options.getEventBusOptions().setHost(cluster.host()).setPort(cluster.busPort()).setClusterPublicHost(cluster.host());
+    if (cluster.tls().enabled()) {
+      ClusterTlsOptions tls = cluster.tls();
+      options.getEventBusOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
+          .setKeyCertOptions(store("cluster.tls.keyStorePath", tls.keyStorePath(), "cluster.tls.keyStorePasswordEnv",
+              tls.keyStorePasswordEnv(), env))
+          .setTrustOptions(store("cluster.tls.trustStorePath", tls.trustStorePath(),
+              "cluster.tls.trustStorePasswordEnv", tls.trustStorePasswordEnv(), env));
+    }
+    String signWith = secret;
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory())
-        .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered();
+        .withClusterManager(new HazelcastClusterManager(hazelcast)).buildClustered()
+        .onSuccess(vertx -> {
+          if (signWith != null) {
+            ClusterGuard.install(vertx, signWith);
+          }
+        });
+  }
+
+  /** A PKCS#12 store of the cluster's TLS settings, its password from the environment. */
+  private static PfxOptions store(String pathKey, String path, String passwordKey, String passwordEnv,
+                                       Map<String, String> env) {
+    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(path))) {
+      throw new ConfigException(pathKey, "cannot read " + path);
+    }
+    String password = env.get(passwordEnv);
+    if (password == null) {
+      throw new ConfigException(passwordKey, "environment variable " + passwordEnv + " is not set");
+    }
+    return new PfxOptions().setPath(path).setPassword(password);
   }
 
   /** Starts an engine on the given Vert.x instance. */

@@ -95,6 +95,40 @@ class ConfigLoaderTest {
         .isEqualTo("http.benchEndpoints");
   }
 
+  private static String keyOf(String json) {
+    try {
+      ObjectNode o = (ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+      ConfigLoader.load(null, Map.of(), o);
+      return null;
+    } catch (ConfigException e) {
+      return e.key();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void securitySettingsHaveSafeDefaultsAndNameTheBadKey() {
+    KerecConfig defaults = ConfigLoader.load(null, Map.of(), null);
+    assertThat(defaults.http().allowedOrigins()).as("the engine's own origin only, no CORS").isEmpty();
+    assertThat(defaults.http().maxLiveSockets()).isEqualTo(10_000);
+    assertThat(defaults.auth().jwt().enabled()).isFalse();
+    assertThat(defaults.auth().jwt().roleClaim()).isEqualTo("kerec_role");
+    assertThat(defaults.cluster().secured()).isFalse();
+    assertThat(keyOf("{\"http\":{\"allowedOrigins\":[\"https://shop.example/path\"]}}"))
+        .isEqualTo("http.allowedOrigins[0]");
+    assertThat(keyOf("{\"http\":{\"allowedHosts\":[\"evil.example:80\"]}}")).isEqualTo("http.allowedHosts[0]");
+    assertThat(keyOf("{\"http\":{\"maxLiveSockets\":0}}")).isEqualTo("http.maxLiveSockets");
+    assertThat(keyOf("{\"auth\":{\"jwt\":{\"issuer\":\"i\",\"audience\":\"a\",\"jwksUrl\":\"https://x\","
+        + "\"hs256SecretEnv\":\"S\"}}}")).isEqualTo("auth.jwt");
+    assertThat(keyOf("{\"auth\":{\"jwt\":{\"audience\":\"a\",\"hs256SecretEnv\":\"S\"}}}"))
+        .isEqualTo("auth.jwt.issuer");
+    assertThat(keyOf("{\"auth\":{\"jwt\":{\"issuer\":\"i\",\"audience\":\"a\",\"hs256SecretEnv\":\"S\"}}}"))
+        .as("JWT alone is authentication enough").isNull();
+    assertThat(keyOf("{\"cluster\":{\"enabled\":true,\"members\":[\"a:1\"],\"tls\":{\"enabled\":true}}}"))
+        .isEqualTo("cluster.tls.keyStorePath");
+  }
+
   @Test
   void clusterConfigIsValid() {
     Path cluster = Path.of("..", "conf", "cluster.json");
