@@ -13,6 +13,7 @@ import io.kerec.bus.PurchasesApplied;
 import io.kerec.config.JudgeOptions;
 import io.kerec.config.KerecConfig;
 import io.kerec.config.LlmOptions;
+import io.kerec.entity.EntityDictionary;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,6 +63,9 @@ public final class JudgeVerticle extends VerticleBase {
   private PairStrategy strategy;
   private final Set<EntityPair> judged = new HashSet<>();
   private final Set<EntityPair> external = new HashSet<>();
+  /** Pairs a verdict of higher rank decided (knowledge file, external, an LLM over evidence): never asked. */
+  private final Set<EntityPair> outranked = new HashSet<>();
+  private KnowledgeFile knowledge;
   private boolean dirty;
   private boolean running;
   private long runs;
@@ -96,14 +100,40 @@ public final class JudgeVerticle extends VerticleBase {
       queue = new PairQueue(vertx, pg, provider.name(), provider.model(), provider.promptVersion());
       dispatcher = new LlmDispatcher(vertx, queue, provider, policy, llm, instanceName(llm), this::toGraph, meters);
     } else {
-      provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
+      String dictionary = config.entities().dictionary();
+      EntityDictionary dict = dictionary == null ? EntityDictionary.bundled()
+          : EntityDictionary.load(java.nio.file.Path.of(dictionary));
+      provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence(),
+          dict.dropWords().getOrDefault(EntityDictionary.MOTIF_CATEGORY, Set.of()));
+    }
+    try {
+      knowledge = KnowledgeFile.load(options.knowledge());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException("judge.knowledge: " + e.getMessage(), e));
     }
     return verdictStore.externallyJudgedPairs()
         .compose(pairs -> {
           external.addAll(pairs);
           judged.addAll(pairs);
-          return verdictStore.verdicts(provider.name(), provider.model(), provider.promptVersion());
+          return verdictStore.insertVerdicts(knowledge.verdicts());
         })
+        .compose(v -> verdictStore.outrankingPairs(provider.name()))
+        .compose(pairs -> {
+          outranked.addAll(pairs);
+          judged.addAll(pairs);
+          List<Complement> shopEdges = new ArrayList<>();
+          for (Verdict k : knowledge.verdicts()) {
+            if (k.complementary() && !external.contains(k.pair())) {
+              shopEdges.add(edge(k));
+            }
+          }
+          LOG.info("judge: {} pairs from the knowledge file {} ({} complementary), {} pairs decided by verdicts"
+              + " that outrank {}", knowledge.size(), knowledge.model(), shopEdges.size(), outranked.size(),
+              provider.name());
+          return shopEdges.isEmpty() ? Future.succeededFuture()
+              : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(shopEdges), INTERNAL);
+        })
+        .compose(v -> verdictStore.verdicts(provider.name(), provider.model(), provider.promptVersion()))
         .compose(verdicts -> {
           List<Complement> known = new ArrayList<>();
           for (Verdict v : verdicts) {
@@ -412,9 +442,12 @@ public final class JudgeVerticle extends VerticleBase {
     return promise.future();
   }
 
-  /** A verdict of the engine's own provider goes to the graph unless an external judge decided its pair. */
+  /**
+   * A verdict of the engine's own provider goes to the graph unless a verdict of higher rank decided its pair: an
+   * external judge's, the shop's knowledge file, or (when the own provider is the evidence rule) an LLM's.
+   */
   private boolean ownEdge(Verdict v) {
-    return v.complementary() && !external.contains(v.pair());
+    return v.complementary() && !external.contains(v.pair()) && !outranked.contains(v.pair());
   }
 
   private static Complement edge(Verdict v) {
@@ -432,17 +465,21 @@ public final class JudgeVerticle extends VerticleBase {
     details.put("complementary", positives);
     details.put("externallyJudged", external.size());
     details.put("runs", runs);
+    details.put("knowledge", knowledge.model());
+    details.put("knowledgePairs", knowledge.size());
     if (lastError != null) {
       details.put("lastError", lastError);
     }
     if (dispatcher == null) {
+      details.put("idle", !running && !dirty);
       return Future.succeededFuture(new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details));
     }
-    return dispatcher.status().map(status -> {
+    return dispatcher.status().compose(status -> queue.depth().map(depth -> {
       details.putAll(status);
+      details.put("idle", !running && !dirty && depth.get("pending") + depth.get("claimed") == 0);
       boolean degraded = status.containsKey("degraded") || lastError != null;
       return new HealthReport("judge", degraded ? "DEGRADED" : "UP", details);
-    });
+    }));
   }
 
   @Override
