@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * generates pairs with the segmented {@link PairStrategy}, asks the configured {@link VerdictProvider}, stores
  * every verdict in PostgreSQL before it reaches the graph, and never asks a judged pair again.
  *
- * <p>With the local evidence provider pairs are decided in runs. With an LLM provider, pairs go to the durable
+ * <p>With the local evidence provider pairs are decided in runs, each once the bills have settled (no new bill for
+ * {@code judge.intervalMs}, or at the latest every {@value #SETTLE_ROUNDS} intervals); {@code /health} says whether
+ * the judge is {@code idle} (nothing running, nothing new left to judge). With an LLM provider, pairs go to the durable
  * {@link PairQueue} first (entities of new items paired with the head at once, ahead of the rest), and an
  * {@link LlmDispatcher} drains it through the throttle and circuit breaker ({@link LlmCallPolicy}), or leaves it
  * to a batch export when {@code judge.llm.dispatch} is {@code batch}.
@@ -52,6 +54,12 @@ import org.slf4j.LoggerFactory;
 public final class JudgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JudgeVerticle.class);
   private static final DeliveryOptions INTERNAL = Addresses.inEngine(120_000);
+  /**
+   * The evidence rule judges once no bill arrived for {@code judge.intervalMs}, or at the latest every this many
+   * intervals while bills keep arriving. A judged pair is never asked again, so judging in the middle of an import
+   * would decide it on part of the bills: two imports of one file would then differ by when the runs fell.
+   */
+  static final int SETTLE_ROUNDS = 30;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -68,6 +76,8 @@ public final class JudgeVerticle extends VerticleBase {
   private KnowledgeFile knowledge;
   private boolean dirty;
   private boolean running;
+  private long lastBillsAt;
+  private long lastRunAt;
   private long runs;
   private long positives;
   private String lastError;
@@ -157,10 +167,12 @@ public final class JudgeVerticle extends VerticleBase {
         .compose(n -> dispatcher == null ? Future.succeededFuture(n) : dispatcher.start().map(n))
         .onSuccess(n -> {
           dirty = n > 0;
+          lastRunAt = System.currentTimeMillis();
           pairedEntities.addAll(stats.byPopularity());
           vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
             msg.body().purchases().forEach(this::count);
             dirty = true;
+            lastBillsAt = System.currentTimeMillis();
           });
           vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> health().onComplete(ar ->
               msg.reply(ar.succeeded() ? ar.result() : new HealthReport("judge", "DEGRADED",
@@ -212,6 +224,11 @@ public final class JudgeVerticle extends VerticleBase {
       });
       return;
     }
+    long now = System.currentTimeMillis();
+    if (now - lastBillsAt < options.intervalMs() && now - lastRunAt < SETTLE_ROUNDS * options.intervalMs()) {
+      return; // bills still arriving: judge them once they settle, so an import is judged on all of its bills
+    }
+    lastRunAt = now;
     dirty = false;
     running = true;
     long started = System.nanoTime();
