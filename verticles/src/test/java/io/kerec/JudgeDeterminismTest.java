@@ -101,7 +101,8 @@ class JudgeDeterminismTest {
   private Map<String, Object> importAndRead(Path data, Path bills) throws Exception {
     Vertx vertx = Vertx.vertx();
     var overrides = TestEngines.overrides(data);
-    overrides.with("judge").put("intervalMs", 1_000);
+    overrides.with("judge").put("intervalMs", 1_000)
+        .put("knowledge", Path.of("..", "conf", "complements.json").toAbsolutePath().toString());
     overrides.with("http").put("maxBodyBytes", 1024 * 1024);
     Engine engine = TestEngines.start(vertx, io.kerec.config.ConfigLoader.load(null, Map.of(), overrides));
     try {

@@ -17,8 +17,8 @@ import picocli.CommandLine;
 /**
  * {@code kerec judge score} on the committed yardstick and the shared Online Retail bills before 2011-09-01 holds
  * the default judge (the shipped knowledge file, then the evidence rule) to its measured figures: precision 0.477,
- * recall 0.208, substitute leak 0.221, unrelated leak 0.081, and the evidence rule alone to 0.354 / 0.140 /
- * 0.273 / 0.087. Needs the shared file ({@code shared/datasets/online-retail/transactions.csv.gz} in the working
+ * recall 0.208, substitute leak 0.221, unrelated leak 0.081, and the evidence rule alone to 0.389 / 0.140 /
+ * 0.195 / 0.081. Needs the shared file ({@code shared/datasets/online-retail/transactions.csv.gz} in the working
  * directory or a parent): it fails where the file is missing, and is tagged {@code dataset}.
  */
 @Tag("dataset")
@@ -47,8 +47,9 @@ class JudgeScoreCommandTest {
   void theEvidenceRuleAloneLeaksLittle() throws Exception {
     JsonNode score = score("evidence");
     assertThat(score.get("unrelatedLeak").asDouble()).isLessThanOrEqualTo(0.09);
-    assertThat(score.get("substituteLeak").asDouble()).isLessThanOrEqualTo(0.28);
-    assertThat(score.get("precision").asDouble()).isGreaterThanOrEqualTo(0.34);
+    assertThat(score.get("substituteLeak").asDouble()).isLessThanOrEqualTo(0.21);
+    assertThat(score.get("precision").asDouble()).isGreaterThanOrEqualTo(0.37);
+    assertThat(score.get("recall").asDouble()).isGreaterThanOrEqualTo(0.13);
     assertThat(score.get("linkedByProvider").has("knowledge")).isFalse();
   }
 
