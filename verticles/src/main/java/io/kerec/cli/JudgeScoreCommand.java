@@ -81,6 +81,12 @@ final class JudgeScoreCommand implements Callable<Integer> {
       err.println("kerec judge score: --provider must be default, evidence or knowledge: " + provider);
       return 2;
     }
+    for (Path file : List.of(labels, transactions)) {
+      if (!Files.isRegularFile(file)) {
+        err.println("kerec judge score: no such file: " + file);
+        return 2;
+      }
+    }
     KerecConfig config;
     KnowledgeFile knowledge;
     try {
