@@ -179,7 +179,8 @@
     });
     nodes.forEach(({ c, x, y }) => {
       const node = svg("g", { class: "node neighbour", "data-entity": c.entity, transform: `translate(${x.toFixed(1)},${y.toFixed(1)})` });
-      node.append(svg("title", {}, `${c.entity}: weight ${num(c.weight)}, confidence ${num(c.confidence)}, ${c.source}`));
+      node.append(svg("title", {}, `${c.entity}: weight ${num(c.weight)}, confidence ${num(c.confidence)}, ${c.source}`
+        + (c.reason ? ` (${c.reason})` : "")));
       node.append(svg("circle", { r: 8 + 8 * (c.weight / maxWeight) }));
       node.append(svg("text", { y: -20, "text-anchor": "middle" }, c.entity));
       node.addEventListener("click", () => exploreEntity(c.entity));
@@ -207,7 +208,8 @@
         const name = el("a", { "data-entity": c.entity, href: "#" }, c.entity);
         name.addEventListener("click", (e) => { e.preventDefault(); exploreEntity(c.entity); });
         return el("tr", {}, el("td", {}, name), el("td", { class: "num" }, num(c.weight)),
-          el("td", { class: "num" }, num(c.confidence)), el("td", {}, c.source || ""));
+          el("td", { class: "num" }, num(c.confidence)),
+          el("td", { title: c.model || "" }, c.source || ""), el("td", { class: "reason" }, c.reason || ""));
       }));
     } catch (e) {
       $("explore-state").textContent = `could not load ${entity}: ${e.message}`;
@@ -231,7 +233,8 @@
   function judgeFacts(judge) {
     const d = judge.details || {};
     const rows = [["status", judge.status], ["provider", d.provider], ["model", d.model],
-      ["pairs judged", d.pairsJudged], ["complementary", d.complementary], ["runs", d.runs]];
+      ["pairs judged", d.pairsJudged], ["complementary", d.complementary], ["runs", d.runs],
+      ["idle", d.idle === undefined ? "" : String(d.idle)], ["knowledge", d.knowledge]];
     if (d.queue) rows.push(["queue", Object.entries(d.queue).map(([k, v]) => `${k} ${v}`).join(", ")]);
     if (d.inFlight !== undefined) rows.push(["in flight", d.inFlight]);
     if (d.breaker) rows.push(["breaker", d.breaker]);

@@ -173,7 +173,7 @@ class JudgeCrashTest {
     JsonObject conf = new JsonObject()
         .put("dataDir", dir.resolve("data").toString())
         .put("http", new JsonObject().put("port", port))
-        .put("judge", new JsonObject().put("provider", "openai").put("intervalMs", 200)
+        .put("judge", new JsonObject().put("provider", "openai").put("intervalMs", 200).put("knowledge", "none")
             .put("openai", new JsonObject().put("baseUrl", baseUrl).put("model", MODEL).put("apiKeyEnv", "")
                 .put("batchSize", BATCH).put("timeoutMs", 10_000).put("storeCompletions", true))
             .put("pairs", new JsonObject().put("head", 100).put("torso", 0)

@@ -26,7 +26,8 @@ final class TestEngines {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", dataDir.toString());
     o.putObject("http").put("port", 0).put("maxBodyBytes", 64 * 1024);
-    ObjectNode judge = o.putObject("judge").put("intervalMs", 200);
+    // the hand-made catalogs test the evidence rule: no shop knowledge file unless a test asks for one
+    ObjectNode judge = o.putObject("judge").put("intervalMs", 200).put("knowledge", "none");
     judge.putObject("evidence").put("minSupport", 3);
     o.putObject("rank").put("device", "cpu").put("retrainEveryPurchases", 1_000_000);
     return o;

@@ -1,5 +1,5 @@
 package io.kerec.bus;
 
-/** The strongest complements of an entity, by weight. */
-public record EntityComplements(String entity, java.util.List<ComplementView> complements) {
+/** The strongest complements of an entity, by weight, each with the verdict that decided it. */
+public record EntityComplements(String entity, java.util.List<ExplainedComplement> complements) {
 }

@@ -44,10 +44,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code kerec judge}: the LLM judge offline: cost plan, batch-API export and import. */
 @Command(name = "judge", mixinStandardHelpOptions = true,
-    description = "The LLM judge offline: what the pair strategy will ask and cost (plan), and the OpenAI Batch API"
+    description = "The judge offline: what the pair strategy will ask and cost (plan), how a judge fares on labeled"
+        + " pairs (score), and the OpenAI Batch API"
         + " round trip (export the queued pairs, import the results). Export and import open the engine's"
         + " database: with the embedded PostgreSQL, stop the engine first.",
-    subcommands = {JudgeCommand.Plan.class, JudgeCommand.Export.class, JudgeCommand.Import.class})
+    subcommands = {JudgeCommand.Plan.class, JudgeCommand.Export.class, JudgeCommand.Import.class,
+        JudgeScoreCommand.class})
 public final class JudgeCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 

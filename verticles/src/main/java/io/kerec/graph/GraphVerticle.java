@@ -6,7 +6,9 @@ import io.kerec.bus.Candidate;
 import io.kerec.bus.Complement;
 import io.kerec.bus.Complements;
 import io.kerec.bus.Done;
+import io.kerec.bus.ComplementView;
 import io.kerec.bus.EntityComplements;
+import io.kerec.bus.ExplainedComplement;
 import io.kerec.bus.EntityComplementsRequest;
 import io.kerec.bus.FeedbackApplied;
 import io.kerec.bus.HealthReport;
@@ -116,6 +118,27 @@ public final class GraphVerticle extends VerticleBase {
         .onSuccess(n -> LOG.info("recall view rebuilt in {} ms: {}", (System.nanoTime() - started) / 1_000_000,
             view.counts()))
         .map(snapshot);
+  }
+
+  /** An entity's strongest complements from the recall view, each with its deciding verdict's model and reason. */
+  private Future<EntityComplements> explained(EntityComplementsRequest req) {
+    List<ComplementView> edges = view.complements(req.entity(), req.k());
+    if (edges.isEmpty()) {
+      return Future.succeededFuture(new EntityComplements(req.entity(), List.of()));
+    }
+    List<String[]> keys = edges.stream().map(c -> new String[] {req.entity(), c.entity()}).toList();
+    return store.decidingVerdicts(config.judge().provider(), keys).map(verdicts -> {
+      Map<String, Store.DecidingVerdict> byTarget = new HashMap<>();
+      verdicts.forEach(v -> byTarget.put(v.target(), v));
+      List<ExplainedComplement> out = new ArrayList<>(edges.size());
+      for (ComplementView c : edges) {
+        Store.DecidingVerdict v = byTarget.get(c.entity());
+        boolean same = v != null && v.provider().equals(c.source());
+        out.add(new ExplainedComplement(c.entity(), c.weight(), c.confidence(), c.source(), same ? v.model() : null,
+            same ? v.reason() : null));
+      }
+      return new EntityComplements(req.entity(), out);
+    });
   }
 
   /**
@@ -289,8 +312,8 @@ public final class GraphVerticle extends VerticleBase {
       msg.reply(new RecallResult(req.userId(), req.userId() != null && view.knownUser(req.userId()),
           view.popular(req.userId(), req.k(), Set.of())));
     });
-    bus.<EntityComplementsRequest>consumer(Addresses.GRAPH_ENTITY_COMPLEMENTS, msg ->
-        msg.reply(new EntityComplements(msg.body().entity(), view.complements(msg.body().entity(), msg.body().k()))));
+    bus.<EntityComplementsRequest>consumer(Addresses.GRAPH_ENTITY_COMPLEMENTS, msg -> explained(msg.body())
+        .onSuccess(msg::reply).onFailure(e -> fail(msg, e)));
     bus.<ItemRequest>consumer(Addresses.GRAPH_ITEM, msg -> view.item(msg.body().itemId()).ifPresentOrElse(
         msg::reply, () -> BusError.of(404, "unknown item " + msg.body().itemId()).replyTo(msg)));
     bus.<TrainingSetRequest>consumer(Addresses.GRAPH_TRAINING_SET, msg -> buildInSteps(msg,

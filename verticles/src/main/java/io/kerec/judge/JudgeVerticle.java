@@ -13,6 +13,7 @@ import io.kerec.bus.PurchasesApplied;
 import io.kerec.config.JudgeOptions;
 import io.kerec.config.KerecConfig;
 import io.kerec.config.LlmOptions;
+import io.kerec.entity.EntityDictionary;
 import io.kerec.observe.Meters;
 import io.kerec.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * generates pairs with the segmented {@link PairStrategy}, asks the configured {@link VerdictProvider}, stores
  * every verdict in PostgreSQL before it reaches the graph, and never asks a judged pair again.
  *
- * <p>With the local evidence provider pairs are decided in runs. With an LLM provider, pairs go to the durable
+ * <p>With the local evidence provider pairs are decided in runs, each once the bills have settled (no new bill for
+ * {@code judge.intervalMs}, or at the latest every {@value #SETTLE_ROUNDS} intervals); {@code /health} says whether
+ * the judge is {@code idle} (nothing running, nothing new left to judge). With an LLM provider, pairs go to the durable
  * {@link PairQueue} first (entities of new items paired with the head at once, ahead of the rest), and an
  * {@link LlmDispatcher} drains it through the throttle and circuit breaker ({@link LlmCallPolicy}), or leaves it
  * to a batch export when {@code judge.llm.dispatch} is {@code batch}.
@@ -51,6 +54,12 @@ import org.slf4j.LoggerFactory;
 public final class JudgeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(JudgeVerticle.class);
   private static final DeliveryOptions INTERNAL = Addresses.inEngine(120_000);
+  /**
+   * The evidence rule judges once no bill arrived for {@code judge.intervalMs}, or at the latest every this many
+   * intervals while bills keep arriving. A judged pair is never asked again, so judging in the middle of an import
+   * would decide it on part of the bills: two imports of one file would then differ by when the runs fell.
+   */
+  static final int SETTLE_ROUNDS = 30;
 
   private final KerecConfig config;
   private final PgConnectOptions pg;
@@ -62,8 +71,13 @@ public final class JudgeVerticle extends VerticleBase {
   private PairStrategy strategy;
   private final Set<EntityPair> judged = new HashSet<>();
   private final Set<EntityPair> external = new HashSet<>();
+  /** Pairs a verdict of higher rank decided (knowledge file, external, an LLM over evidence): never asked. */
+  private final Set<EntityPair> outranked = new HashSet<>();
+  private KnowledgeFile knowledge;
   private boolean dirty;
   private boolean running;
+  private long lastBillsAt;
+  private long lastRunAt;
   private long runs;
   private long positives;
   private String lastError;
@@ -96,14 +110,40 @@ public final class JudgeVerticle extends VerticleBase {
       queue = new PairQueue(vertx, pg, provider.name(), provider.model(), provider.promptVersion());
       dispatcher = new LlmDispatcher(vertx, queue, provider, policy, llm, instanceName(llm), this::toGraph, meters);
     } else {
-      provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence());
+      String dictionary = config.entities().dictionary();
+      EntityDictionary dict = dictionary == null ? EntityDictionary.bundled()
+          : EntityDictionary.load(java.nio.file.Path.of(dictionary));
+      provider = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), options.evidence(),
+          dict.dropWords().getOrDefault(EntityDictionary.MOTIF_CATEGORY, Set.of()));
+    }
+    try {
+      knowledge = KnowledgeFile.load(options.knowledge());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException("judge.knowledge: " + e.getMessage(), e));
     }
     return verdictStore.externallyJudgedPairs()
         .compose(pairs -> {
           external.addAll(pairs);
           judged.addAll(pairs);
-          return verdictStore.verdicts(provider.name(), provider.model(), provider.promptVersion());
+          return verdictStore.insertVerdicts(knowledge.verdicts());
         })
+        .compose(v -> verdictStore.outrankingPairs(provider.name()))
+        .compose(pairs -> {
+          outranked.addAll(pairs);
+          judged.addAll(pairs);
+          List<Complement> shopEdges = new ArrayList<>();
+          for (Verdict k : knowledge.verdicts()) {
+            if (k.complementary() && !external.contains(k.pair())) {
+              shopEdges.add(edge(k));
+            }
+          }
+          LOG.info("judge: {} pairs from the knowledge file {} ({} complementary), {} pairs decided by verdicts"
+              + " that outrank {}", knowledge.size(), knowledge.model(), shopEdges.size(), outranked.size(),
+              provider.name());
+          return shopEdges.isEmpty() ? Future.succeededFuture()
+              : vertx.eventBus().request(Addresses.GRAPH_COMPLEMENTS, new Complements(shopEdges), INTERNAL);
+        })
+        .compose(v -> verdictStore.verdicts(provider.name(), provider.model(), provider.promptVersion()))
         .compose(verdicts -> {
           List<Complement> known = new ArrayList<>();
           for (Verdict v : verdicts) {
@@ -127,10 +167,12 @@ public final class JudgeVerticle extends VerticleBase {
         .compose(n -> dispatcher == null ? Future.succeededFuture(n) : dispatcher.start().map(n))
         .onSuccess(n -> {
           dirty = n > 0;
+          lastRunAt = System.currentTimeMillis();
           pairedEntities.addAll(stats.byPopularity());
           vertx.eventBus().<PurchasesApplied>consumer(Addresses.PURCHASES_APPLIED, msg -> {
             msg.body().purchases().forEach(this::count);
             dirty = true;
+            lastBillsAt = System.currentTimeMillis();
           });
           vertx.eventBus().consumer(Addresses.HEALTH_PREFIX + "judge", msg -> health().onComplete(ar ->
               msg.reply(ar.succeeded() ? ar.result() : new HealthReport("judge", "DEGRADED",
@@ -182,6 +224,11 @@ public final class JudgeVerticle extends VerticleBase {
       });
       return;
     }
+    long now = System.currentTimeMillis();
+    if (now - lastBillsAt < options.intervalMs() && now - lastRunAt < SETTLE_ROUNDS * options.intervalMs()) {
+      return; // bills still arriving: judge them once they settle, so an import is judged on all of its bills
+    }
+    lastRunAt = now;
     dirty = false;
     running = true;
     long started = System.nanoTime();
@@ -412,9 +459,12 @@ public final class JudgeVerticle extends VerticleBase {
     return promise.future();
   }
 
-  /** A verdict of the engine's own provider goes to the graph unless an external judge decided its pair. */
+  /**
+   * A verdict of the engine's own provider goes to the graph unless a verdict of higher rank decided its pair: an
+   * external judge's, the shop's knowledge file, or (when the own provider is the evidence rule) an LLM's.
+   */
   private boolean ownEdge(Verdict v) {
-    return v.complementary() && !external.contains(v.pair());
+    return v.complementary() && !external.contains(v.pair()) && !outranked.contains(v.pair());
   }
 
   private static Complement edge(Verdict v) {
@@ -432,17 +482,21 @@ public final class JudgeVerticle extends VerticleBase {
     details.put("complementary", positives);
     details.put("externallyJudged", external.size());
     details.put("runs", runs);
+    details.put("knowledge", knowledge.model());
+    details.put("knowledgePairs", knowledge.size());
     if (lastError != null) {
       details.put("lastError", lastError);
     }
     if (dispatcher == null) {
+      details.put("idle", !running && !dirty);
       return Future.succeededFuture(new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details));
     }
-    return dispatcher.status().map(status -> {
+    return dispatcher.status().compose(status -> queue.depth().map(depth -> {
       details.putAll(status);
+      details.put("idle", !running && !dirty && depth.get("pending") + depth.get("claimed") == 0);
       boolean degraded = status.containsKey("degraded") || lastError != null;
       return new HealthReport("judge", degraded ? "DEGRADED" : "UP", details);
-    });
+    }));
   }
 
   @Override

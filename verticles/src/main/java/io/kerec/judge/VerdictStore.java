@@ -132,6 +132,24 @@ public final class VerdictStore {
         });
   }
 
+  /**
+   * The pairs decided by a verdict that outranks the given provider's own: an external judge's, the shop's
+   * knowledge file's, and, when the own provider is the evidence rule, any other provider's (an LLM's, live or
+   * from a batch import). The graph ranks verdicts the same way ({@code Store.decidingVerdicts}).
+   */
+  public Future<Set<EntityPair>> outrankingPairs(String ownProvider) {
+    return pool.preparedQuery("""
+            SELECT DISTINCT source, target FROM verdicts
+            WHERE origin IS NOT NULL OR provider = 'knowledge' OR ($1 = 'evidence' AND provider <> 'evidence')
+            """)
+        .execute(Tuple.of(ownProvider))
+        .map(rows -> {
+          Set<EntityPair> pairs = new HashSet<>();
+          rows.forEach(row -> pairs.add(new EntityPair(row.getString(0), row.getString(1))));
+          return pairs;
+        });
+  }
+
   /** Every stored verdict of a provider, model and prompt version. */
   public Future<List<Verdict>> verdicts(String provider, String model, String promptVersion) {
     return pool.preparedQuery("""

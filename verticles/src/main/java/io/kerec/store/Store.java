@@ -370,12 +370,14 @@ public final class Store implements AutoCloseable {
    * @param provider the provider of that verdict, the edge's provenance
    */
   public record DecidingVerdict(String source, String target, boolean complementary, double confidence,
-                                String provider) {
+                                String provider, String model, String reason) {
   }
 
   /**
    * For every judged pair, the verdict that decides whether its COMPLEMENTS edge exists, in (source, target)
-   * order: an external judge's verdict (read from Kafka) if there is one, else one of the configured provider
+   * order: an external judge's verdict (read from Kafka) if there is one, else the shop's knowledge file's
+   * (provider {@code knowledge}), else, when the configured provider is the evidence rule, an LLM's (any other
+   * provider: live or batch-imported verdicts win over evidence), else one of the configured provider
    * ({@code provider}: its newest model and prompt version that judged the pair), else the newest of any other
    * provider. This is the precedence the judge follows live, as a query: the graph is rebuilt by it.
    */
@@ -391,10 +393,11 @@ public final class Store implements AutoCloseable {
     String[] sources = pairs == null ? null : pairs.stream().map(p -> p[0]).toArray(String[]::new);
     String[] targets = pairs == null ? null : pairs.stream().map(p -> p[1]).toArray(String[]::new);
     return reads.preparedQuery("""
-            SELECT DISTINCT ON (source, target) source, target, complementary, confidence, provider
+            SELECT DISTINCT ON (source, target) source, target, complementary, confidence, provider, model, reason
             FROM verdicts
             WHERE $2::text[] IS NULL OR (source, target) IN (SELECT * FROM UNNEST($2::text[], $3::text[]))
-            ORDER BY source, target, (origin IS NOT NULL) DESC, (provider = $1) DESC, created_at DESC,
+            ORDER BY source, target, (origin IS NOT NULL) DESC, (provider = 'knowledge') DESC,
+                     ($1 = 'evidence' AND provider <> 'evidence') DESC, (provider = $1) DESC, created_at DESC,
                      provider DESC, model DESC, prompt_version DESC
             """)
         .execute(Tuple.of(provider, sources, targets))
@@ -402,7 +405,7 @@ public final class Store implements AutoCloseable {
           List<DecidingVerdict> out = new ArrayList<>(rows.size());
           for (Row row : rows) {
             out.add(new DecidingVerdict(row.getString(0), row.getString(1), row.getBoolean(2), row.getDouble(3),
-                row.getString(4)));
+                row.getString(4), row.getString(5), row.getString(6)));
           }
           return out;
         });

@@ -44,7 +44,7 @@ class RecommendationsTopicTest {
       Vertx vertx = Engine.newVertx();
       Engine engine = await(Engine.start(vertx, KafkaRig.config(data, bootstrap, "kerec-recs",
           k -> k.put("recommendationsTopic", OUT), o -> {
-            o.putObject("judge").put("autoRun", true).put("intervalMs", 200).putObject("evidence")
+            o.putObject("judge").put("autoRun", true).put("intervalMs", 200).put("knowledge", "none").putObject("evidence")
                 .put("minSupport", 3);
           })));
       Store store = Store.create(vertx, engine.postgres(), 1);

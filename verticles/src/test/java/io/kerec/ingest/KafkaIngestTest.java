@@ -143,7 +143,7 @@ class KafkaIngestTest {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", data.toString());
     o.putObject("http").put("port", 0);
-    o.putObject("judge").put("autoRun", false);
+    o.putObject("judge").put("autoRun", false).put("knowledge", "none");
     o.putObject("rank").put("device", "cpu").put("autoTrain", false);
     o.putObject("kafka").put("enabled", true).put("bootstrapServers", bootstrap).put("groupId", "kerec-test");
     return ConfigLoader.load(null, Map.of(), o);

@@ -40,7 +40,7 @@ public final class KafkaRig {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", data.toString());
     o.putObject("http").put("port", 0);
-    o.putObject("judge").put("autoRun", false);
+    o.putObject("judge").put("autoRun", false).put("knowledge", "none");
     o.putObject("rank").put("device", "cpu").put("autoTrain", false);
     ObjectNode k = o.putObject("kafka").put("enabled", true).put("bootstrapServers", bootstrap).put("groupId", group);
     kafka.accept(k);

@@ -88,15 +88,16 @@ class EvidenceProviderTest {
     long teacups = stats.basketsWith("teacup");
     assertThat(v.complementary()).isTrue();
     assertThat(v.reason()).startsWith("bought together in " + both + " of " + teacups + " baskets with teacup")
-        .contains("names not synonyms (sim 0.36)");
+        .contains("names related, not the same (sim 0.36)");
     assertThat(v.confidence()).isBetween(0.5, 1.0);
     assertThat(v.provider()).isEqualTo("evidence");
-    assertThat(v.model()).isEqualTo("lift-v1");
-    assertThat(v.promptVersion()).isEqualTo("evidence-v1");
+    assertThat(v.model()).isEqualTo("wilson-minilm-v2");
+    assertThat(v.promptVersion()).isEqualTo("evidence-v2");
     assertThat(v.tokens()).isZero();
     EvidenceProvider.Figures f = provider().figures(new EntityPair("teacup", "saucer"));
     assertThat(f.lift()).isGreaterThan(5.0);
-    assertThat(f.shrunkLift()).isLessThan(f.lift()).isGreaterThan(EvidenceOptions.defaults().minLift());
+    assertThat(f.boundedLift()).isLessThan(f.lift()).isGreaterThan(EvidenceOptions.defaults().minLift());
+    assertThat(f.lowerBound()).isLessThan(f.conditional());
   }
 
   @Test
@@ -117,7 +118,7 @@ class EvidenceProviderTest {
   @Test
   void substitutesBoughtTogetherAreNotComplementary() {
     EvidenceProvider.Figures f = provider().figures(new EntityPair("tent", "camping tent"));
-    assertThat(f.shrunkLift()).as("bought together often").isGreaterThan(5.0);
+    assertThat(f.boundedLift()).as("bought together often").isGreaterThan(5.0);
     Verdict v = judge("tent", "camping tent").orElseThrow();
     assertThat(v.complementary()).isFalse();
     assertThat(v.reason()).startsWith("substitute: names too similar (sim 0.90 >= 0.78)");
@@ -156,42 +157,83 @@ class EvidenceProviderTest {
     assertThat(v.reason()).isEqualTo("same entity");
   }
 
+  /** Names related (0.5) unless the same. */
+  private static final SubstituteDetector RELATED = (a, b) -> a.equals(b) ? 1.0 : 0.5;
+
   @Test
   void confidenceFollowsTheDocumentedFormula() {
-    // N = 100 baskets; A in 20, B in 10, both in 8: P(B|A) = 0.4, P(B) = 0.1, lift 4,
-    // shrunk lift 1 + 3 * 8 / 28, confidence (1 - e^-(L' - 1)) * 8 / 28.
-    EvidenceStats exact = new EvidenceStats();
+    // N = 100 baskets; A in 20, B in 10, both in 8: P(B|A) = 0.4, P(B) = 0.1, lift 4; the Wilson bound at z 1.96
+    // of 8 / 20 is 0.2188, so the bounded lift is 2.188 and the confidence 1 - e^-(2.188 - 1).
+    EvidenceProvider p = new EvidenceProvider(abStats(1), RELATED, EvidenceOptions.defaults());
+    EvidenceProvider.Figures f = p.figures(new EntityPair("a", "b"));
+    assertThat(f.lift()).isCloseTo(4.0, offset(1e-9));
+    double z2 = 1.96 * 1.96;
+    double lower = (0.4 + z2 / 40 - 1.96 * Math.sqrt(0.4 * 0.6 / 20 + z2 / 1600)) / (1 + z2 / 20);
+    assertThat(f.lowerBound()).isCloseTo(lower, offset(1e-9)).isCloseTo(0.2188, offset(1e-4));
+    assertThat(f.boundedLift()).isCloseTo(lower / 0.1, offset(1e-9));
+    Verdict v = p.judgeOne(new EntityPair("a", "b")).orElseThrow();
+    assertThat(v.complementary()).isTrue();
+    assertThat(v.confidence()).isCloseTo(1 - Math.exp(-(lower / 0.1 - 1)), offset(1e-9));
+    assertThat(v.reason()).isEqualTo("bought together in 8 of 20 baskets with a: P(B|A) 0.400, >= 0.219 at 95%,"
+        + " lift 4.00, >= 2.19 over the base rate 0.100; names related, not the same (sim 0.50)");
+  }
+
+  @Test
+  void theBoundIsDirectional() {
+    // b -> a: P(a|b) = 0.8 over a base rate of 0.2, from only 10 baskets of b: the bound is wide, yet passes;
+    // with z 0 the bound is the point estimate.
+    EvidenceProvider p = new EvidenceProvider(abStats(1), RELATED, EvidenceOptions.defaults());
+    EvidenceProvider.Figures back = p.figures(new EntityPair("b", "a"));
+    assertThat(back.conditional()).isCloseTo(0.8, offset(1e-9));
+    assertThat(back.lowerBound()).isBetween(0.4, 0.8);
+    assertThat(EvidenceProvider.wilsonLower(8, 10, 0)).isCloseTo(0.8, offset(1e-12));
+    assertThat(EvidenceProvider.wilsonLower(0, 0, 1.96)).isZero();
+  }
+
+  @Test
+  void relatedBillsWithUnrelatedNamesAreNotComplementary() {
+    Verdict v = new EvidenceProvider(abStats(1), SubstituteDetector.none(), EvidenceOptions.defaults())
+        .judgeOne(new EntityPair("a", "b")).orElseThrow();
+    assertThat(v.complementary()).isFalse();
+    assertThat(v.reason()).startsWith("unrelated names: sim 0.00 < 0.30 and no shared use word");
+  }
+
+  @Test
+  void aSharedUseWordMakesNamesRelatedAndTheSameLastWordMakesThemOneKind() {
+    assertThat(EvidenceProvider.sharedWord("cake stand", "cake case")).contains("cake");
+    assertThat(EvidenceProvider.sharedWord("teapot", "tea cosy")).contains("tea");
+    assertThat(EvidenceProvider.sharedWord("doormat", "hot water bottle")).isEmpty();
+    assertThat(EvidenceProvider.lastWord("t-light holder")).isEqualTo("holder");
+    EvidenceStats s = new EvidenceStats();
     for (int i = 0; i < 100; i++) {
       List<String> items = new ArrayList<>(List.of("other"));
       if (i < 20) {
-        items.add("a");
+        items.add("lunch bag");
       }
       if (i < 8 || i >= 98) {
-        items.add("b");
+        items.add("jumbo bag");
       }
-      exact.add("k" + i, items);
+      s.add("k" + i, items);
     }
-    EvidenceProvider p = new EvidenceProvider(exact, SubstituteDetector.none(), EvidenceOptions.defaults());
-    EvidenceProvider.Figures f = p.figures(new EntityPair("a", "b"));
-    assertThat(f.lift()).isCloseTo(4.0, offset(1e-9));
-    double shrunk = 1 + 3.0 * 8 / 28;
-    assertThat(f.shrunkLift()).isCloseTo(shrunk, offset(1e-9));
-    Verdict v = p.judgeOne(new EntityPair("a", "b")).orElseThrow();
-    assertThat(v.complementary()).isTrue();
-    assertThat(v.confidence()).isCloseTo((1 - Math.exp(-(shrunk - 1))) * 8 / 28, offset(1e-9));
-    assertThat(v.reason()).isEqualTo(
-        "bought together in 8 of 20 baskets with a (P 0.40, lift 4.0, shrunk 1.9); names not synonyms (sim 0.00)");
+    Verdict v = new EvidenceProvider(s, RELATED, EvidenceOptions.defaults())
+        .judgeOne(new EntityPair("lunch bag", "jumbo bag")).orElseThrow();
+    assertThat(v.complementary()).isFalse();
+    assertThat(v.reason()).startsWith("substitute: both are a kind of 'bag'");
+    Verdict motif = new EvidenceProvider(abStats(1), RELATED, EvidenceOptions.defaults(), java.util.Set.of("a", "b"))
+        .judgeOne(new EntityPair("a", "b")).orElseThrow();
+    assertThat(motif.complementary()).isFalse();
+    assertThat(motif.reason()).startsWith("substitute: both are decorations shaped as a motif");
   }
 
   @Test
   void confidenceGrowsWithSupport() {
-    // Same proportions (lift 4), ten times the baskets.
+    // Same proportions (lift 4), ten times the baskets: a narrower interval.
     double small = confidenceFor(1);
     double large = confidenceFor(10);
     assertThat(large).isGreaterThan(small);
   }
 
-  private static double confidenceFor(int scale) {
+  private static EvidenceStats abStats(int scale) {
     EvidenceStats s = new EvidenceStats();
     for (int i = 0; i < 100 * scale; i++) {
       List<String> items = new ArrayList<>(List.of("other"));
@@ -203,7 +245,11 @@ class EvidenceProviderTest {
       }
       s.add("k" + i, items);
     }
-    return new EvidenceProvider(s, SubstituteDetector.none(), EvidenceOptions.defaults())
+    return s;
+  }
+
+  private static double confidenceFor(int scale) {
+    return new EvidenceProvider(abStats(scale), RELATED, EvidenceOptions.defaults())
         .judgeOne(new EntityPair("a", "b")).orElseThrow().confidence();
   }
 
