@@ -82,7 +82,7 @@ public final class Recommender {
     int slots = overrides.freshSlots() != null ? overrides.freshSlots() : freshSlots;
     boolean model = !"base".equals(overrides.rank());
     return vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
-            new RecallRequest(request.userId(), candidates), FAST)
+            new RecallRequest(request.userId(), candidates, overrides.complementSources()), FAST)
         .compose(msg -> {
           RecallResult recall = msg.body();
           if (!recall.knownUser()) {

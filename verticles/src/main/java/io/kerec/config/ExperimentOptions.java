@@ -25,11 +25,18 @@ public record ExperimentOptions(String name, String salt, List<Arm> arms) {
   /**
    * What an arm changes for its users, each null when it keeps the engine's setting: {@code rank} {@code "model"}
    * (the E-E-I model, the default) or {@code "base"} (the graph's recall score alone, no model); {@code freshSlots}
-   * (how many of the top-k never-sold items may take); {@code maxCandidates} (how many recall candidates rank sees).
+   * (how many of the top-k never-sold items may take); {@code maxCandidates} (how many recall candidates rank sees);
+   * {@code complementSources} (the providers whose verdicts' edges the complementary channel follows, e.g.
+   * {@code ["openai", "knowledge"]} to test an LLM-judged graph against the whole one).
    */
-  public record Overrides(String rank, Integer freshSlots, Integer maxCandidates) {
+  public record Overrides(String rank, Integer freshSlots, Integer maxCandidates, List<String> complementSources) {
     /** No override. */
-    public static final Overrides NONE = new Overrides(null, null, null);
+    public static final Overrides NONE = new Overrides(null, null, null, null);
+
+    /** Overrides of the rank, the fresh slots and the candidates only. */
+    public Overrides(String rank, Integer freshSlots, Integer maxCandidates) {
+      this(rank, freshSlots, maxCandidates, null);
+    }
 
     void validate(String key) {
       if (rank != null) {
@@ -40,6 +47,14 @@ public record ExperimentOptions(String name, String salt, List<Arm> arms) {
       }
       if (maxCandidates != null) {
         Require.range(key + ".maxCandidates", maxCandidates, 1, 100_000);
+      }
+      if (complementSources != null) {
+        if (complementSources.isEmpty()) {
+          throw new ConfigException(key + ".complementSources", "name at least one provider, or leave it out");
+        }
+        for (int i = 0; i < complementSources.size(); i++) {
+          Require.nonBlank(key + ".complementSources[" + i + "]", complementSources.get(i));
+        }
       }
     }
   }

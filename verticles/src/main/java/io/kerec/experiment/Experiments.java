@@ -72,13 +72,15 @@ public final class Experiments {
     String rank = null;
     Integer freshSlots = null;
     Integer maxCandidates = null;
+    List<String> complementSources = null;
     for (ExperimentOptions e : experiments) {
       ExperimentOptions.Overrides o = arm(e, userId).overrides();
       rank = rank != null ? rank : o.rank();
       freshSlots = freshSlots != null ? freshSlots : o.freshSlots();
       maxCandidates = maxCandidates != null ? maxCandidates : o.maxCandidates();
+      complementSources = complementSources != null ? complementSources : o.complementSources();
     }
-    return new ExperimentOptions.Overrides(rank, freshSlots, maxCandidates);
+    return new ExperimentOptions.Overrides(rank, freshSlots, maxCandidates, complementSources);
   }
 
   /** The user's arm in one experiment. */

@@ -304,7 +304,8 @@ public final class GraphVerticle extends VerticleBase {
         .onSuccess(n -> msg.reply(new Done(n))).onFailure(e -> fail(msg, e)));
     bus.<RecallRequest>consumer(Addresses.GRAPH_RECALL, msg -> {
       RecallRequest req = msg.body();
-      List<Candidate> candidates = view.recall(req.userId(), config.recall(), req.maxCandidates());
+      List<Candidate> candidates = view.recall(req.userId(), config.recall(), req.maxCandidates(),
+          req.complementSources() == null ? null : Set.copyOf(req.complementSources()));
       msg.reply(new RecallResult(req.userId(), view.knownUser(req.userId()), candidates));
     });
     bus.<PopularRequest>consumer(Addresses.GRAPH_POPULAR, msg -> {

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class RecommenderExperimentTest {
   private Vertx vertx;
   private final AtomicInteger askedCandidates = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicReference<List<String>> askedSources =
+      new java.util.concurrent.atomic.AtomicReference<>();
 
   @BeforeEach
   void peers() {
@@ -38,6 +40,7 @@ class RecommenderExperimentTest {
     // recall: five sold items with base scores 5..1 and two never-sold ones
     vertx.eventBus().<RecallRequest>consumer(Addresses.GRAPH_RECALL, msg -> {
       askedCandidates.set(msg.body().maxCandidates());
+      askedSources.set(msg.body().complementSources());
       List<Candidate> out = new ArrayList<>();
       for (int i = 1; i <= 5; i++) {
         out.add(new Candidate("I" + i, "item " + i, "complement", new float[0], 6 - i, null, false));
@@ -60,7 +63,7 @@ class RecommenderExperimentTest {
   void eachArmsOverridesShapeItsUsersAnswers() {
     ExperimentOptions e = new ExperimentOptions("rank", "s", List.of(
         new ExperimentOptions.Arm("model", 1, null),
-        new ExperimentOptions.Arm("base", 1, new ExperimentOptions.Overrides("base", 0, 42))));
+        new ExperimentOptions.Arm("base", 1, new ExperimentOptions.Overrides("base", 0, 42, List.of("openai")))));
     Experiments experiments = new Experiments(List.of(e));
     Recommender recommender = new Recommender(vertx, 500, 2, false, experiments);
     String modelUser = user(e, "model");
@@ -70,12 +73,14 @@ class RecommenderExperimentTest {
     assertThat(model.experiment().name()).isEqualTo("rank");
     assertThat(model.experiment().arm()).isEqualTo("model");
     assertThat(askedCandidates.get()).isEqualTo(500);
+    assertThat(askedSources.get()).as("the control arm follows every edge").isNull();
     // the model's order (I5 first), and the two fresh slots at the end
     assertThat(ids(model)).containsExactly("I5", "I4", "N1", "N2");
 
     Recommendations base = await(recommender.recommend(new RecommendRequest(baseUser, 4)));
     assertThat(base.experiment().arm()).isEqualTo("base");
     assertThat(askedCandidates.get()).isEqualTo(42);
+    assertThat(askedSources.get()).containsExactly("openai");
     // the base score's order, no fresh slots
     assertThat(ids(base)).containsExactly("I1", "I2", "I3", "I4");
 

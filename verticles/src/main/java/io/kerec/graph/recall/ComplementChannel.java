@@ -22,6 +22,9 @@ final class ComplementChannel implements RecallChannel {
         int edges = Math.min(options.complementsPerEntity(), from.complements.size());
         for (int c = 0; c < edges; c++) {
           ComplementView edge = from.complements.get(c);
+          if (!pass.follows(edge.source())) {
+            continue;
+          }
           EntityState target = from.complementTargets.get(c);
           int popular = 0;
           int fresh = 0;

@@ -23,6 +23,7 @@ final class RecallPass {
   private int withoutBill;
   private Set<String> withoutCustomer;
   private boolean newItemsByTitle;
+  private Set<String> complementSources;
   private Accumulator[] byIndex = new Accumulator[0];
   private final List<Accumulator> touched = new ArrayList<>();
   private int generation;
@@ -48,7 +49,19 @@ final class RecallPass {
     this.withoutBill = withoutBill;
     this.withoutCustomer = withoutCustomer;
     this.newItemsByTitle = newItemsByTitle;
+    this.complementSources = null;
     return this;
+  }
+
+  /** Limits the complementary channel to edges of these providers (null: every edge). */
+  RecallPass followingComplementsOf(Set<String> sources) {
+    this.complementSources = sources;
+    return this;
+  }
+
+  /** Whether the complementary channel follows an edge that provider's verdict made. */
+  boolean follows(String source) {
+    return complementSources == null || complementSources.contains(source);
   }
 
   /** Adds a trigger: a recent item and its recency weight. */

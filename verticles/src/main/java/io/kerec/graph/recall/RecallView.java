@@ -102,12 +102,21 @@ public final class RecallView {
 
   /** Multi-channel recall for a user from their whole history. */
   public List<Candidate> recall(String userId, RecallOptions options, int maxCandidates) {
+    return recall(userId, options, maxCandidates, null);
+  }
+
+  /**
+   * Multi-channel recall for a user from their whole history, the complementary channel following only the edges
+   * of {@code complementSources}' verdicts (every edge when null).
+   */
+  public List<Candidate> recall(String userId, RecallOptions options, int maxCandidates,
+                                Set<String> complementSources) {
     UserState user = state.user(userId);
     if (user == null) {
       return List.of();
     }
     return recall(recentItems(user.lines, user.lines.size(), options.historyItems()), user.boughtIndexes, options,
-        maxCandidates, -1, null, true);
+        maxCandidates, -1, null, true, complementSources);
   }
 
   /**
@@ -156,8 +165,15 @@ public final class RecallView {
    */
   List<Candidate> recall(List<Trigger> triggers, BitSet exclude, RecallOptions options, int maxCandidates,
                          int withoutBill, Set<String> withoutCustomer, boolean newItemsByTitle) {
+    return recall(triggers, exclude, options, maxCandidates, withoutBill, withoutCustomer, newItemsByTitle, null);
+  }
+
+  private List<Candidate> recall(List<Trigger> triggers, BitSet exclude, RecallOptions options, int maxCandidates,
+                                 int withoutBill, Set<String> withoutCustomer, boolean newItemsByTitle,
+                                 Set<String> complementSources) {
     state.refreshPopularity();
-    RecallPass p = pass.begin(state.itemCount(), exclude, options, withoutBill, withoutCustomer, newItemsByTitle);
+    RecallPass p = pass.begin(state.itemCount(), exclude, options, withoutBill, withoutCustomer, newItemsByTitle)
+        .followingComplementsOf(complementSources);
     for (Trigger t : triggers) {
       ItemState trigger = state.item(t.itemId());
       if (trigger != null) {

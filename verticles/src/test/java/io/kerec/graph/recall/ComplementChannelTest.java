@@ -52,4 +52,31 @@ class ComplementChannelTest {
     new ComplementChannel().collect(excluding);
     assertThat(touchedIds(excluding)).containsExactly("S1", "S3");
   }
+
+  @Test
+  void anArmCanFollowOnlyTheEdgesOfSomeProviders() {
+    TinyShop judged = new TinyShop()
+        .item("T1", "ROSES TEACUP", "teacup")
+        .item("M1", "RED MUG", "mug")
+        .item("S1", "ROSES SAUCER", "saucer")
+        .item("C1", "TEA COSY", "tea cosy")
+        .complement("teacup", "saucer", 0.8, "evidence")
+        .complement("teacup", "tea cosy", 0.7, "openai")
+        .complement("mug", "saucer", 0.5, "knowledge")
+        .bill("a", "b1", "S1", "C1");
+    RecallPass all = judged.pass(options(30, 10, 0, 0, 0, 0), "T1", "M1");
+    new ComplementChannel().collect(all);
+    assertThat(touchedIds(all)).containsExactlyInAnyOrder("S1", "C1");
+
+    RecallPass llm = judged.pass(options(30, 10, 0, 0, 0, 0), "T1").followingComplementsOf(java.util.Set.of("openai"));
+    new ComplementChannel().collect(llm);
+    assertThat(touchedIds(llm)).as("only the LLM's teacup -> tea cosy").containsExactly("C1");
+    assertThat(touched(llm, "C1").becauseEdge.source()).isEqualTo("openai");
+
+    RecallPass knowledge = judged.pass(options(30, 10, 0, 0, 0, 0), "T1", "M1")
+        .followingComplementsOf(java.util.Set.of("knowledge"));
+    new ComplementChannel().collect(knowledge);
+    assertThat(touchedIds(knowledge)).as("saucer only through mug, the knowledge file's edge").containsExactly("S1");
+    assertThat(touched(knowledge, "S1").becauseTriggerEntity).isEqualTo("mug");
+  }
 }

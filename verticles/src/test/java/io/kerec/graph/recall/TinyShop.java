@@ -20,7 +20,11 @@ final class TinyShop {
 
   /** A complement whose confidence is half its weight. */
   TinyShop complement(String from, String to, double weight) {
-    state.putComplement(new Complement(from, to, weight, weight / 2, "evidence"));
+    return complement(from, to, weight, "evidence");
+  }
+
+  TinyShop complement(String from, String to, double weight, String source) {
+    state.putComplement(new Complement(from, to, weight, weight / 2, source));
     return this;
   }
 
