@@ -284,7 +284,8 @@ class TwoProcessesTest {
       this.conf = dir.resolve(name + ".json");
       JsonObject c = new JsonObject()
           .put("dataDir", data.toString())
-          .put("http", new JsonObject().put("port", port))
+          // one test client opens a live socket for each of 200 users within a minute
+          .put("http", new JsonObject().put("port", port).put("liveConnects", 100_000))
           .put("postgres", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", pgPort)
               .put("database", "shop").put("user", "postgres"))
           .put("graph", new JsonObject().put("backend", "cql").put("properties", new JsonObject()
