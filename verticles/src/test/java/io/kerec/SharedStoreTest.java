@@ -72,7 +72,8 @@ class SharedStoreTest {
         waitFor(() -> frames.size() >= 1, 5_000);
 
         assertThat(post(pa, "/v1/events", TeaShop.bills().encode()).statusCode()).isEqualTo(202);
-        // judged on either engine (both run the judge over the shared queue), served by both
+        // judged by the one engine that holds the store's judge lock, served by both
+        assertThat(judgeLeads(pa) ^ judgeLeads(pb)).as("exactly one engine judges").isTrue();
         for (int port : new int[] {pa, pb}) {
           poll(port, "/v1/entities/teacup/complements", j -> complements(j).contains("saucer"), 30_000);
         }
@@ -182,6 +183,11 @@ class SharedStoreTest {
       rs.next();
       return rs.getLong(1);
     }
+  }
+
+  private boolean judgeLeads(int port) {
+    return get(port, "/health").bodyAsJsonObject().getJsonObject("components").getJsonObject("judge")
+        .getJsonObject("details").getBoolean("leader");
   }
 
   private long purchasesInView(int port) {

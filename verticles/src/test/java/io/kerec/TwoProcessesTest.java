@@ -84,6 +84,8 @@ class TwoProcessesTest {
         LOG.info("B started and caught up with A in {} ms", (System.nanoTime() - started) / 1_000_000);
         poll(b, "/v1/entities/teacup/complements", j -> complements(j).contains("saucer"), 30_000);
 
+        assertThat(leads(a) ^ leads(b)).as("exactly one instance judges for the store").isTrue();
+        assertThat(leads(a)).as("A, started first, took the judge's lock").isTrue();
         propagation(a, b);
         assertAgree(a, b, users(server), "after the writes to A");
 
@@ -198,8 +200,9 @@ class TwoProcessesTest {
     }
     LOG.info("A killed with SIGKILL after {} purchases were acknowledged", acked.size());
 
-    // B serves on, and what A acknowledged reaches B through the store
+    // B serves on, and what A acknowledged reaches B through the store; B takes over the judging
     assertThat(health(b).getString("status")).isEqualTo("UP");
+    waitFor(() -> leads(b), 15_000);
     long stored = storedPurchases(server);
     long caughtUp = System.nanoTime();
     waitFor(() -> purchasesInView(b) == stored, 30_000);
@@ -214,6 +217,8 @@ class TwoProcessesTest {
     a.start();
     waitFor(() -> purchasesInView(a) == purchasesInView(b), 60_000);
     LOG.info("A restarted and caught up in {} ms", (System.nanoTime() - restarted) / 1_000_000);
+    assertThat(leads(a)).as("B keeps judging after A's restart").isFalse();
+    assertThat(leads(b)).isTrue();
   }
 
   /** Computed (uncached) recommendations per second from {@code clients} threads spread over the instances. */
@@ -361,6 +366,16 @@ class TwoProcessesTest {
 
   private JsonObject health(Instance of) throws IOException, InterruptedException {
     return new JsonObject(get(of, "/health").body());
+  }
+
+  /** Whether that instance's judge holds the store's judge lock. */
+  private boolean leads(Instance of) {
+    try {
+      return health(of).getJsonObject("components").getJsonObject("judge").getJsonObject("details")
+          .getBoolean("leader");
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private JsonObject follow(Instance of) throws IOException, InterruptedException {

@@ -84,6 +84,7 @@ public final class JudgeVerticle extends VerticleBase {
   private MeterRegistry meters;
   private PairQueue queue;
   private LlmDispatcher dispatcher;
+  private JudgeLeader leader;
   private long nextPriority;
   private long urgentPriority = PairQueue.URGENT;
   private final Set<String> pairedEntities = new HashSet<>();
@@ -165,6 +166,10 @@ public final class JudgeVerticle extends VerticleBase {
             }))
         .compose(v -> store.forEachPurchase(page -> page.forEach(this::count)))
         .compose(n -> dispatcher == null ? Future.succeededFuture(n) : dispatcher.start().map(n))
+        .compose(n -> {
+          leader = new JudgeLeader(vertx, pg);
+          return leader.start(Math.max(1_000, options.intervalMs())).map(n);
+        })
         .onSuccess(n -> {
           dirty = n > 0;
           lastRunAt = System.currentTimeMillis();
@@ -207,8 +212,8 @@ public final class JudgeVerticle extends VerticleBase {
   }
 
   private void maybeRun() {
-    if (!dirty || running) {
-      return;
+    if (!dirty || running || !leader.held()) {
+      return; // another instance on this store judges (JudgeLeader); its verdicts reach this one through the store
     }
     if (queue != null) {
       dirty = false;
@@ -487,13 +492,15 @@ public final class JudgeVerticle extends VerticleBase {
     if (lastError != null) {
       details.put("lastError", lastError);
     }
+    boolean leads = leader != null && leader.held();
+    details.put("leader", leads);
     if (dispatcher == null) {
-      details.put("idle", !running && !dirty);
+      details.put("idle", !running && (!dirty || !leads));
       return Future.succeededFuture(new HealthReport("judge", lastError == null ? "UP" : "DEGRADED", details));
     }
     return dispatcher.status().compose(status -> queue.depth().map(depth -> {
       details.putAll(status);
-      details.put("idle", !running && !dirty && depth.get("pending") + depth.get("claimed") == 0);
+      details.put("idle", !running && (!dirty || !leads) && depth.get("pending") + depth.get("claimed") == 0);
       boolean degraded = status.containsKey("degraded") || lastError != null;
       return new HealthReport("judge", degraded ? "DEGRADED" : "UP", details);
     }));
@@ -508,6 +515,6 @@ public final class JudgeVerticle extends VerticleBase {
       queue.close();
     }
     store.close();
-    return Future.succeededFuture();
+    return leader == null ? Future.succeededFuture() : leader.stop();
   }
 }
