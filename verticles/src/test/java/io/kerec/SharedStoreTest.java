@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.config.ConfigLoader;
 import io.kerec.config.KerecConfig;
 import io.kerec.engine.Engine;
+import io.kerec.testing.Await;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientWebSocket;
@@ -17,16 +18,13 @@ import io.vertx.ext.web.client.WebClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -69,7 +67,7 @@ class SharedStoreTest {
         ClientWebSocket socket = vertx.createWebSocketClient().webSocket();
         socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
         await(socket.connect(pb, "127.0.0.1", "/v1/live?userId=alice"));
-        waitFor(() -> frames.size() >= 1, 5_000);
+        Await.until(() -> frames.size() >= 1, 5_000);
 
         assertThat(post(pa, "/v1/events", TeaShop.bills().encode()).statusCode()).isEqualTo(202);
         // judged by the one engine that holds the store's judge lock, served by both
@@ -82,7 +80,7 @@ class SharedStoreTest {
 
         assertThat(post(pa, "/v1/events", new JsonArray().add(TeaShop.purchase("alice-1", "alice", "T1", "alice-b1",
             T0)).encode()).statusCode()).isEqualTo(202);
-        waitFor(() -> frames.stream().anyMatch(f -> !f.getBoolean("fallback") && ids(f).contains("S1")), 10_000);
+        Await.until(() -> frames.stream().anyMatch(f -> !f.getBoolean("fallback") && ids(f).contains("S1")), 10_000);
         socket.close();
 
         // propagation: a purchase of a new user posted to A, until B recommends for that user from their history
@@ -101,7 +99,7 @@ class SharedStoreTest {
             delays.get(delays.size() / 2), delays.get((int) Math.ceil(delays.size() * 0.99) - 1),
             delays.get(delays.size() - 1));
 
-        List<String> users = users(server);
+        List<String> users = StoredRows.users(server);
         assertAgree(pa, pb, users, "after the writes to A");
 
         // B stops; A takes more writes; B starts again and catches up from the store
@@ -120,11 +118,11 @@ class SharedStoreTest {
         assertThat(post(pa, "/v1/events", new JsonArray().add(TeaShop.purchase("after-1", "late-0", "S2", "ab1",
             T0.plusSeconds(900))).encode()).statusCode()).isEqualTo(202);
         int finalPb = pb;
-        waitFor(() -> purchasesInView(finalPb) == purchasesInView(pa), 10_000);
-        users = users(server);
+        Await.until(() -> purchasesInView(finalPb) == purchasesInView(pa), 10_000);
+        users = StoredRows.users(server);
         assertAgree(pa, pb, users, "after B's restart");
 
-        long stored = storedPurchases(server);
+        long stored = StoredRows.purchases(server);
         assertThat(purchasesInView(pa)).as("A applied each stored purchase once").isEqualTo(stored);
         assertThat(purchasesInView(pb)).as("B applied each stored purchase once").isEqualTo(stored);
         JsonObject follow = get(pb, "/health").bodyAsJsonObject().getJsonObject("components")
@@ -164,25 +162,6 @@ class SharedStoreTest {
     }
     LOG.info("{}: {} of {} users get identical top-10 from A and B", when, same, users.size());
     assertThat(differing).as(when).isEmpty();
-  }
-
-  private static List<String> users(EmbeddedPostgres server) throws Exception {
-    TreeSet<String> users = new TreeSet<>();
-    try (Connection c = server.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT DISTINCT user_id FROM events")) {
-      while (rs.next()) {
-        users.add(rs.getString(1));
-      }
-    }
-    return List.copyOf(users);
-  }
-
-  private static long storedPurchases(EmbeddedPostgres server) throws Exception {
-    try (Connection c = server.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE type = 'purchase'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   private boolean judgeLeads(int port) {
@@ -228,16 +207,6 @@ class SharedStoreTest {
       Thread.sleep(sleepMs);
     }
     throw new AssertionError("timed out polling " + path + " on " + port + ", last answer " + last);
-  }
-
-  private static void waitFor(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within " + timeoutMs + " ms");
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static List<String> complements(JsonObject body) {

@@ -3,6 +3,7 @@ package io.kerec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.store.LocalCassandra;
+import io.kerec.testing.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -16,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,13 +25,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -80,14 +78,14 @@ class TwoProcessesTest {
         // B starts from an empty view and catches up from the store
         long started = System.nanoTime();
         b.start();
-        waitFor(() -> purchasesInView(b) == purchasesInView(a), 30_000);
+        Await.until(() -> purchasesInView(b) == purchasesInView(a), 30_000);
         LOG.info("B started and caught up with A in {} ms", (System.nanoTime() - started) / 1_000_000);
         poll(b, "/v1/entities/teacup/complements", j -> complements(j).contains("saucer"), 30_000);
 
         assertThat(leads(a) ^ leads(b)).as("exactly one instance judges for the store").isTrue();
         assertThat(leads(a)).as("A, started first, took the judge's lock").isTrue();
         propagation(a, b);
-        assertAgree(a, b, users(server), "after the writes to A");
+        assertAgree(a, b, StoredRows.users(server), "after the writes to A");
 
         throughput(List.of(a, b), 4, 3_000); // warm-up
         List<Double> one = new ArrayList<>();
@@ -101,9 +99,9 @@ class TwoProcessesTest {
             fmt(median(two) / median(one)));
 
         killMidStream(server, a, b);
-        assertAgree(a, b, users(server), "after A was killed and restarted");
-        assertThat(purchasesInView(a)).as("A applied each stored purchase once").isEqualTo(storedPurchases(server));
-        assertThat(purchasesInView(b)).as("B applied each stored purchase once").isEqualTo(storedPurchases(server));
+        assertAgree(a, b, StoredRows.users(server), "after A was killed and restarted");
+        assertThat(purchasesInView(a)).as("A applied each stored purchase once").isEqualTo(StoredRows.purchases(server));
+        assertThat(purchasesInView(b)).as("B applied each stored purchase once").isEqualTo(StoredRows.purchases(server));
         LOG.info("health of A: {}", health(a).getString("status"));
         LOG.info("health of B: {}; B follows {}", health(b).getString("status"), follow(b));
         assertThat(follow(b).getLong("failures")).isZero();
@@ -142,14 +140,14 @@ class TwoProcessesTest {
               return null;
             }
           }).get(10, TimeUnit.SECONDS);
-      waitFor(() -> !frames.isEmpty(), 10_000);
+      Await.until(() -> !frames.isEmpty(), 10_000);
       assertThat(frames.get(0).getBoolean("fallback")).as("a new user starts on the fallback").isTrue();
       long posted = System.nanoTime();
       post(a, "/v1/events", new JsonArray().add(TeaShop.purchase("p" + i, user, item, "pb" + i,
           T0.plusSeconds(i))).encode());
       poll(b, "/v1/users/" + user + "/recommendations?k=10", j -> !j.getBoolean("fallback"), 10_000, 2);
       toHttp.add((System.nanoTime() - posted) / 1_000);
-      waitFor(() -> warmFrameAt.get() != 0, 10_000);
+      Await.until(() -> warmFrameAt.get() != 0, 10_000);
       toSocket.add((warmFrameAt.get() - posted) / 1_000);
       socket.sendClose(WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
     }
@@ -192,7 +190,7 @@ class TwoProcessesTest {
       t.start();
       writers.add(t);
     }
-    waitFor(() -> acked.size() >= 2_000, 60_000);
+    Await.until(() -> acked.size() >= 2_000, 60_000);
     a.kill();
     stop.set(true);
     for (Thread t : writers) {
@@ -202,20 +200,20 @@ class TwoProcessesTest {
 
     // B serves on, and what A acknowledged reaches B through the store; B takes over the judging
     assertThat(health(b).getString("status")).isEqualTo("UP");
-    waitFor(() -> leads(b), 15_000);
-    long stored = storedPurchases(server);
+    Await.until(() -> leads(b), 15_000);
+    long stored = StoredRows.purchases(server);
     long caughtUp = System.nanoTime();
-    waitFor(() -> purchasesInView(b) == stored, 30_000);
+    Await.until(() -> purchasesInView(b) == stored, 30_000);
     LOG.info("B holds all {} stored purchases {} ms after the kill", stored, (System.nanoTime() - caughtUp) / 1_000_000);
     poll(b, "/v1/users/k-0/recommendations?k=10", j -> !j.getBoolean("fallback"), 10_000);
-    Set<String> storedIds = storedEventIds(server);
+    Set<String> storedIds = new HashSet<>(StoredRows.eventIds(server));
     List<String> lost = acked.stream().filter(id -> !storedIds.contains(id)).sorted().toList();
     LOG.info("acknowledged {}, stored {}, lost {}", acked.size(), acked.size() - lost.size(), lost.size());
     assertThat(lost).as("acknowledged purchases missing from the store").isEmpty();
 
     long restarted = System.nanoTime();
     a.start();
-    waitFor(() -> purchasesInView(a) == purchasesInView(b), 60_000);
+    Await.until(() -> purchasesInView(a) == purchasesInView(b), 60_000);
     LOG.info("A restarted and caught up in {} ms", (System.nanoTime() - restarted) / 1_000_000);
     assertThat(leads(a)).as("B keeps judging after A's restart").isFalse();
     assertThat(leads(b)).isTrue();
@@ -254,7 +252,7 @@ class TwoProcessesTest {
   }
 
   private void assertAgree(Instance a, Instance b, List<String> users, String when) throws Exception {
-    waitFor(() -> purchasesInView(a) == purchasesInView(b), 30_000);
+    Await.until(() -> purchasesInView(a) == purchasesInView(b), 30_000);
     Thread.sleep(2_500); // both views settle a second after the last purchase
     int same = 0;
     List<String> differing = new ArrayList<>();
@@ -411,46 +409,6 @@ class TwoProcessesTest {
       Thread.sleep(sleepMs);
     }
     throw new AssertionError("timed out polling " + path + " on " + from.name + ", last answer " + last);
-  }
-
-  private static void waitFor(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + timeoutMs;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new AssertionError("condition not met within " + timeoutMs + " ms");
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static List<String> users(EmbeddedPostgres server) throws Exception {
-    TreeSet<String> users = new TreeSet<>();
-    try (Connection c = server.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT DISTINCT user_id FROM events")) {
-      while (rs.next()) {
-        users.add(rs.getString(1));
-      }
-    }
-    return List.copyOf(users);
-  }
-
-  private static long storedPurchases(EmbeddedPostgres server) throws Exception {
-    try (Connection c = server.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT count(*) FROM events WHERE type = 'purchase'")) {
-      rs.next();
-      return rs.getLong(1);
-    }
-  }
-
-  private static Set<String> storedEventIds(EmbeddedPostgres server) throws Exception {
-    Set<String> ids = new HashSet<>();
-    try (Connection c = server.getDatabase("postgres", "shop").getConnection(); Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT event_id FROM events")) {
-      while (rs.next()) {
-        ids.add(rs.getString(1));
-      }
-    }
-    return ids;
   }
 
   private static String pct(List<Long> micros, double p) {

@@ -11,6 +11,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * The items, events and verdicts tables read as one ordered change log, so that every engine sharing a PostgreSQL
@@ -72,30 +73,13 @@ public final class ChangeLog {
 
   /** Items written after {@code cursor} by transactions before {@code horizon}, with their entities. */
   public Future<Page<List<ItemEntities>>> items(Cursor cursor, long horizon) {
-    return sql.preparedQuery("""
-            SELECT i.xid::text, i.seq, i.writer = $4, i.item_id, i.title, i.price, i.category,
-                   COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
-                             WHERE ie.item_id = i.item_id), '{}')
-            FROM items i
-            WHERE (i.xid, i.seq) > ($1::text::xid8, $2) AND i.xid < $3::text::xid8
-              AND NOT pg_visible_in_snapshot(i.xid, $5::text::pg_snapshot)
-            ORDER BY i.xid, i.seq LIMIT $6
-            """)
-        .execute(Tuple.of(Long.toString(cursor.xid()), cursor.seq(), Long.toString(horizon), writer, snapshot, PAGE))
-        .map(rows -> {
-          List<ItemEntities> out = new ArrayList<>();
-          Cursor next = cursor;
-          int read = 0;
-          for (Row r : rows) {
-            read++;
-            next = new Cursor(Long.parseLong(r.getString(0)), r.getLong(1));
-            if (!r.getBoolean(2)) {
-              out.add(new ItemEntities(r.getString(3), r.getString(4), r.getDouble(5), r.getString(6),
-                  List.of(r.getArrayOfStrings(7))));
-            }
-          }
-          return new Page<>(out, read, next);
-        });
+    return page("""
+            x.item_id, x.title, x.price, x.category,
+            COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
+                      WHERE ie.item_id = x.item_id), '{}')
+            """, "items", cursor, horizon, new ArrayList<ItemEntities>(),
+        (r, out) -> out.add(new ItemEntities(r.getString(3), r.getString(4), r.getDouble(5), r.getString(6),
+            List.of(r.getArrayOfStrings(7)))));
   }
 
   /** A judged pair whose verdicts changed. */
@@ -104,27 +88,8 @@ public final class ChangeLog {
 
   /** Pairs with verdicts written after {@code cursor} by transactions before {@code horizon}. */
   public Future<Page<List<Pair>>> verdicts(Cursor cursor, long horizon) {
-    return sql.preparedQuery("""
-            SELECT v.xid::text, v.seq, v.writer = $4, v.source, v.target
-            FROM verdicts v
-            WHERE (v.xid, v.seq) > ($1::text::xid8, $2) AND v.xid < $3::text::xid8
-              AND NOT pg_visible_in_snapshot(v.xid, $5::text::pg_snapshot)
-            ORDER BY v.xid, v.seq LIMIT $6
-            """)
-        .execute(Tuple.of(Long.toString(cursor.xid()), cursor.seq(), Long.toString(horizon), writer, snapshot, PAGE))
-        .map(rows -> {
-          List<Pair> out = new ArrayList<>();
-          Cursor next = cursor;
-          int read = 0;
-          for (Row r : rows) {
-            read++;
-            next = new Cursor(Long.parseLong(r.getString(0)), r.getLong(1));
-            if (!r.getBoolean(2)) {
-              out.add(new Pair(r.getString(3), r.getString(4)));
-            }
-          }
-          return new Page<>(out, read, next);
-        });
+    return page("x.source, x.target", "verdicts", cursor, horizon, new ArrayList<Pair>(),
+        (r, out) -> out.add(new Pair(r.getString(3), r.getString(4))));
   }
 
   /** Events of other writers: purchases (with their items' entities) and feedback, in log order. */
@@ -133,44 +98,50 @@ public final class ChangeLog {
 
   /** Events written after {@code cursor} by transactions before {@code horizon}. */
   public Future<Page<Events>> events(Cursor cursor, long horizon) {
-    return sql.preparedQuery("""
-            SELECT e.xid::text, e.seq, e.writer = $4, e.event_id, e.type, e.user_id, e.item_id, e.basket_id, e.ts,
-                   e.edge_source, e.edge_target,
-                   CASE WHEN e.type = 'purchase' AND e.writer <> $4 THEN
-                     COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
-                               WHERE ie.item_id = e.item_id), '{}') END
-            FROM events e
-            WHERE (e.xid, e.seq) > ($1::text::xid8, $2) AND e.xid < $3::text::xid8
-              AND NOT pg_visible_in_snapshot(e.xid, $5::text::pg_snapshot)
-            ORDER BY e.xid, e.seq LIMIT $6
-            """)
+    return page("""
+            x.event_id, x.type, x.user_id, x.item_id, x.basket_id, x.ts, x.edge_source, x.edge_target,
+            CASE WHEN x.type = 'purchase' AND x.writer <> $4 THEN
+              COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
+                        WHERE ie.item_id = x.item_id), '{}') END
+            """, "events", cursor, horizon, new Events(new ArrayList<>(), new ArrayList<>()), (r, out) -> {
+          String id = r.getString(3);
+          EventType type = EventType.fromWire(r.getString(4));
+          String user = r.getString(5);
+          String item = r.getString(6);
+          long ts = r.getOffsetDateTime(8).toInstant().toEpochMilli();
+          Attribution because = r.getString(9) == null ? null : new Attribution(r.getString(9), r.getString(10));
+          if (type == EventType.PURCHASE) {
+            out.purchases().add(new PurchaseFact(id, user, item, PurchaseFact.basketKey(user, r.getString(7), ts), ts,
+                List.of(r.getArrayOfStrings(11))));
+          }
+          if (type != EventType.PURCHASE || because != null) {
+            out.feedback().add(new FeedbackFact(id, type, user, item, ts, because));
+          }
+        });
+  }
+
+  /**
+   * One page of {@code table}'s log after {@code cursor}: the cursor moves over every row read; the rows of other
+   * writers go to {@code take} (columns from index 3 on are {@code columns}, over the table aliased {@code x}).
+   */
+  private <T> Future<Page<T>> page(String columns, String table, Cursor cursor, long horizon, T into,
+                                   BiConsumer<Row, T> take) {
+    return sql.preparedQuery("SELECT x.xid::text, x.seq, x.writer = $4, " + columns + " FROM " + table + " x"
+            + " WHERE (x.xid, x.seq) > ($1::text::xid8, $2) AND x.xid < $3::text::xid8"
+            + " AND NOT pg_visible_in_snapshot(x.xid, $5::text::pg_snapshot)"
+            + " ORDER BY x.xid, x.seq LIMIT $6")
         .execute(Tuple.of(Long.toString(cursor.xid()), cursor.seq(), Long.toString(horizon), writer, snapshot, PAGE))
         .map(rows -> {
-          List<PurchaseFact> purchases = new ArrayList<>();
-          List<FeedbackFact> feedback = new ArrayList<>();
           Cursor next = cursor;
           int read = 0;
           for (Row r : rows) {
             read++;
             next = new Cursor(Long.parseLong(r.getString(0)), r.getLong(1));
-            if (r.getBoolean(2)) {
-              continue;
-            }
-            String id = r.getString(3);
-            EventType type = EventType.fromWire(r.getString(4));
-            String user = r.getString(5);
-            String item = r.getString(6);
-            long ts = r.getOffsetDateTime(8).toInstant().toEpochMilli();
-            Attribution because = r.getString(9) == null ? null : new Attribution(r.getString(9), r.getString(10));
-            if (type == EventType.PURCHASE) {
-              purchases.add(new PurchaseFact(id, user, item, PurchaseFact.basketKey(user, r.getString(7), ts), ts,
-                  List.of(r.getArrayOfStrings(11))));
-            }
-            if (type != EventType.PURCHASE || because != null) {
-              feedback.add(new FeedbackFact(id, type, user, item, ts, because));
+            if (!r.getBoolean(2)) {
+              take.accept(r, into);
             }
           }
-          return new Page<>(new Events(purchases, feedback), read, next);
+          return new Page<>(into, read, next);
         });
   }
 }

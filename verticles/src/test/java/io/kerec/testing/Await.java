@@ -3,6 +3,7 @@ package io.kerec.testing;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Blocks a test thread on a Vert.x {@link Future}: the one helper every test, rig and benchmark uses (never call
@@ -30,6 +31,17 @@ public final class Await {
       throw new IllegalStateException(e);
     } catch (Exception e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Polls {@code condition} every 20 ms until it holds; an {@link AssertionError} after {@code timeoutMs}. */
+  public static void until(BooleanSupplier condition, long timeoutMs) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (!condition.getAsBoolean()) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new AssertionError("condition not met within " + timeoutMs + " ms");
+      }
+      Thread.sleep(20);
     }
   }
 }
