@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -139,6 +140,23 @@ final class EmbeddedCluster {
     } catch (IOException e) {
       throw new StoreException("cannot write " + pgDir + "/pg_hba.conf: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The server of the cluster in {@code dir}, as every embedded PostgreSQL of Kerec runs (the engine's and
+   * {@code kerec postgres}): kept across starts, SCRAM with {@code password} over loopback ({@link #writeHba}), the
+   * {@link #serverSettings} of its durability, and no shutdown hook (its owner stops it). Blocking.
+   */
+  static EmbeddedPostgres.Builder builder(Path dir, String password, boolean strict) {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+        .setDataDirectory(dir)
+        .setCleanDataDirectory(false)
+        .setRegisterShutdownHook(false)
+        .setPGStartupWait(Duration.ofSeconds(60))
+        .setConnectConfig("password", password)
+        .setDataDirectoryCustomizer(EmbeddedCluster::writeHba);
+    serverSettings(strict).forEach(builder::setServerConfig);
+    return builder;
   }
 
   /** The postmaster's settings besides zonky's: durability, loopback only, no Unix socket. */

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -64,15 +63,7 @@ public final class PostgresServer implements AutoCloseable {
       Files.createDirectories(dir);
       stopOrphan(dir);
       String password = EmbeddedCluster.preparePassword(dir, dataDir.resolve(EmbeddedCluster.PASSWORD_FILE));
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setRegisterShutdownHook(false)
-          .setPGStartupWait(Duration.ofSeconds(60))
-          .setConnectConfig("password", password)
-          .setDataDirectoryCustomizer(EmbeddedCluster::writeHba);
-      EmbeddedCluster.serverSettings(options.strict()).forEach(builder::setServerConfig);
-      embedded = builder.start();
+      embedded = EmbeddedCluster.builder(dir, password, options.strict()).start();
       if (!options.strict()) {
         LOG.warn("postgres.durability is relaxed: fsync and synchronous commit are off, so a crash of PostgreSQL or "
             + "of the machine loses the last acknowledged writes. Use it for throw-away data only.");

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import javax.sql.DataSource;
 
 /**
@@ -58,16 +57,8 @@ public final class StandalonePostgres implements AutoCloseable {
       PostgresServer.stopOrphan(dir);
       Path passwordFile = data.resolve(EmbeddedCluster.PASSWORD_FILE);
       String secret = EmbeddedCluster.preparePassword(dir, passwordFile, password);
-      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-          .setDataDirectory(dir)
-          .setCleanDataDirectory(false)
-          .setRegisterShutdownHook(false)
-          .setPort(port)
-          .setPGStartupWait(Duration.ofSeconds(60))
-          .setConnectConfig("password", secret)
-          .setDataDirectoryCustomizer(EmbeddedCluster::writeHba);
-      EmbeddedCluster.serverSettings(true).forEach(builder::setServerConfig);
-      server = builder.start();
+      // the engine's own server settings, durability strict: the same promises as `serve`
+      server = EmbeddedCluster.builder(dir, secret, true).setPort(port).start();
       prepareDatabase(server.getPostgresDatabase(), secret);
       return new StandalonePostgres(server, lock, password == null ? passwordFile : null, secret);
     } catch (IOException | SQLException | RuntimeException e) {
