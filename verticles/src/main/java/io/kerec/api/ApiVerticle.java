@@ -77,7 +77,7 @@ public final class ApiVerticle extends VerticleBase {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }
     cache = new RecommendationCache(recommender, config.cache());
-    live = new LiveHub(vertx, recommender, cache, false, recommendationsTopic);
+    live = new LiveHub(vertx, cache, false, recommendationsTopic);
     live.start();
     DeliveryOptions answeredBy = new DeliveryOptions().addHeader(INSTANCE_HEADER, instance());
     vertx.eventBus().<RecommendRequest>consumer(Addresses.RECOMMEND, msg -> recommender.recommend(msg.body())

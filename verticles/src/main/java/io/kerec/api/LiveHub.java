@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
 final class LiveHub {
   private static final Logger LOG = LoggerFactory.getLogger(LiveHub.class);
   private final Vertx vertx;
-  private final Recommender recommender;
   private final RecommendationCache cache;
   private final boolean publishAll;
   private final RecommendationsTopic topic;
@@ -37,10 +36,8 @@ final class LiveHub {
   /** The k of live frames, the API's default k: a live recompute also serves the user's next plain GET. */
   private static final int LIVE_K = 10;
 
-  LiveHub(Vertx vertx, Recommender recommender, RecommendationCache cache, boolean publishAll,
-          RecommendationsTopic topic) {
+  LiveHub(Vertx vertx, RecommendationCache cache, boolean publishAll, RecommendationsTopic topic) {
     this.vertx = vertx;
-    this.recommender = recommender;
     this.cache = cache;
     this.publishAll = publishAll || topic != null;
     this.topic = topic;
