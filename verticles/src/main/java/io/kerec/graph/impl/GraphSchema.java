@@ -139,6 +139,9 @@ public final class GraphSchema {
     return versions.size();
   }
 
+  /** In the message of a failure caused by a schema element another instance has written only in part so far. */
+  static final String PARTLY_WRITTEN = "a schema element is only partly written";
+
   /** The version recorded in {@code graph}, 0 when none was applied. */
   public static int appliedVersion(JanusGraph graph) {
     Optional<Object> v = graph.variables().get(VERSION_VARIABLE);
@@ -249,6 +252,12 @@ public final class GraphSchema {
     } catch (GraphSchemaException e) {
       rollback(mgmt);
       throw e;
+    } catch (AssertionError | NullPointerException e) {
+      // JanusGraph asserts (with -ea; without, the read returns null) that a schema vertex it can see has its
+      // definition. On a shared (cql) store another instance's schema transaction can be visible in part: its name
+      // index row before the vertex's own row. JanusGraph caches what it read, so SharedStorage opens the graph anew.
+      rollback(mgmt);
+      throw new GraphSchemaException(where + PARTLY_WRITTEN + " (another instance is applying the schema): " + e, e);
     } catch (RuntimeException e) {
       rollback(mgmt);
       throw new GraphSchemaException(where + "JanusGraph refused the schema: " + e.getMessage(), e);

@@ -109,24 +109,33 @@ public final class JanusGraphStore implements GraphStore {
     Objects.requireNonNull(schema, "schema");
     Path directory = GraphOptions.BERKELEYJE.equals(options.backend())
         ? Path.of(options.directory()).toAbsolutePath().normalize() : null;
+    JanusGraphFactory.Builder builder = JanusGraphFactory.build();
+    janusConfiguration(options).forEach(builder::set);
     if (directory != null && !OPEN_DIRECTORIES.add(directory)) {
       throw new GraphStoreException("cannot open the berkeleyje graph in " + directory
           + ": it is already open in this process");
     }
+    if (GraphOptions.CQL.equals(options.backend())) {
+      SharedStorage.Opened opened;
+      try {
+        opened = SharedStorage.openWithSchema(builder::open, schema);
+      } catch (GraphStoreException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        throw new GraphStoreException("cannot open the cql graph: " + rootMessage(e), e);
+      }
+      return new JanusGraphStore(opened.graph(), null, opened.report(), options.entityCacheSize(), true);
+    }
     JanusGraph graph;
     try {
-      JanusGraphFactory.Builder builder = JanusGraphFactory.build();
-      janusConfiguration(options).forEach(builder::set);
-      graph = GraphOptions.CQL.equals(options.backend()) ? SharedStorage.open(builder::open) : builder.open();
+      graph = builder.open();
     } catch (RuntimeException e) {
       release(directory);
       throw new GraphStoreException("cannot open the " + options.backend() + " graph"
           + (directory != null ? " in " + directory : "") + ": " + rootMessage(e), e);
     }
     try {
-      boolean shared = GraphOptions.CQL.equals(options.backend());
-      GraphSchema.Report report = shared ? SharedStorage.applySchema(graph, schema) : schema.apply(graph);
-      return new JanusGraphStore(graph, directory, report, options.entityCacheSize(), shared);
+      return new JanusGraphStore(graph, directory, schema.apply(graph), options.entityCacheSize(), false);
     } catch (RuntimeException e) {
       closeQuietly(graph);
       release(directory);

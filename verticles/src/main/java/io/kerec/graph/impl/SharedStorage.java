@@ -79,6 +79,40 @@ final class SharedStorage {
     return false;
   }
 
+  /**
+   * Opens the graph and applies {@code schema} (see {@link #open} and {@link #applySchema}). When the schema reads
+   * an element another instance has written only in part, JanusGraph has cached that partial read, so this graph
+   * instance is closed and the graph opened anew, up to {@value #OPEN_ATTEMPTS} times.
+   */
+  static Opened openWithSchema(Supplier<JanusGraph> opener, GraphSchema schema) {
+    for (int attempt = 1; ; attempt++) {
+      JanusGraph graph = open(opener);
+      try {
+        return new Opened(graph, applySchema(graph, schema));
+      } catch (RuntimeException e) {
+        try {
+          graph.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+        if (attempt >= OPEN_ATTEMPTS || !partlyWritten(e)) {
+          throw e;
+        }
+        LOG.info("graph schema: read an element another instance is still writing (attempt {} of {}), opening the "
+            + "graph anew: {}", attempt, OPEN_ATTEMPTS, e.getMessage());
+        pause(attempt);
+      }
+    }
+  }
+
+  /** A graph opened by {@link #openWithSchema} and what applying the schema did. */
+  record Opened(JanusGraph graph, GraphSchema.Report report) {
+  }
+
+  static boolean partlyWritten(Throwable e) {
+    return String.valueOf(e.getMessage()).contains(GraphSchema.PARTLY_WRITTEN);
+  }
+
   /** Runs {@code write}, again after a conflict, up to {@value #WRITE_ATTEMPTS} times. */
   static <T> T retry(String op, Supplier<T> write) {
     for (int attempt = 1; ; attempt++) {
@@ -116,7 +150,8 @@ final class SharedStorage {
         throw new GraphSchemaException("the graph schema did not settle: version " + applied + ", a second pass "
             + "created " + again.created());
       } catch (GraphSchemaException e) {
-        if (attempt >= SCHEMA_ATTEMPTS || String.valueOf(e.getMessage()).contains("refusing to run an older build")) {
+        if (attempt >= SCHEMA_ATTEMPTS || partlyWritten(e)
+            || String.valueOf(e.getMessage()).contains("refusing to run an older build")) {
           throw e;
         }
         LOG.info("graph schema: another instance applies it too (attempt {} of {}), retrying: {}", attempt,

@@ -42,4 +42,13 @@ class SharedStorageTest {
     })).hasMessageContaining("contact point");
     assertThat(calls).hasValue(1);
   }
+
+  @Test
+  void aPartlyWrittenSchemaElementIsNotRetriedOnTheSameGraphButMarked() {
+    var partial = new io.kerec.graph.GraphSchemaException("schema version 1: " + GraphSchema.PARTLY_WRITTEN
+        + " (another instance is applying the schema): java.lang.AssertionError");
+    assertThat(SharedStorage.partlyWritten(partial)).isTrue();
+    assertThat(SharedStorage.partlyWritten(new io.kerec.graph.GraphSchemaException("schema version 1: JanusGraph "
+        + "refused the schema: Lock"))).isFalse();
+  }
 }
