@@ -139,8 +139,15 @@ public final class GraphSchema {
     return versions.size();
   }
 
-  /** In the message of a failure caused by a schema element another instance has written only in part so far. */
-  static final String PARTLY_WRITTEN = "a schema element is only partly written";
+  /**
+   * A schema element another instance has written only in part so far was read (on a shared store); JanusGraph
+   * has cached that read, so only a graph opened anew sees the whole element.
+   */
+  static final class PartlyWrittenException extends GraphSchemaException {
+    PartlyWrittenException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
 
   /** The version recorded in {@code graph}, 0 when none was applied. */
   public static int appliedVersion(JanusGraph graph) {
@@ -257,7 +264,8 @@ public final class GraphSchema {
       // definition. On a shared (cql) store another instance's schema transaction can be visible in part: its name
       // index row before the vertex's own row. JanusGraph caches what it read, so SharedStorage opens the graph anew.
       rollback(mgmt);
-      throw new GraphSchemaException(where + PARTLY_WRITTEN + " (another instance is applying the schema): " + e, e);
+      throw new PartlyWrittenException(where + "a schema element is only partly written (another instance is "
+          + "applying the schema): " + e, e);
     } catch (RuntimeException e) {
       rollback(mgmt);
       throw new GraphSchemaException(where + "JanusGraph refused the schema: " + e.getMessage(), e);

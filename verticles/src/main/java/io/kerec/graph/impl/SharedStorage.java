@@ -110,7 +110,7 @@ final class SharedStorage {
   }
 
   static boolean partlyWritten(Throwable e) {
-    return String.valueOf(e.getMessage()).contains(GraphSchema.PARTLY_WRITTEN);
+    return e instanceof GraphSchema.PartlyWrittenException;
   }
 
   /** Runs {@code write}, again after a conflict, up to {@value #WRITE_ATTEMPTS} times. */

@@ -45,8 +45,8 @@ class SharedStorageTest {
 
   @Test
   void aPartlyWrittenSchemaElementIsNotRetriedOnTheSameGraphButMarked() {
-    var partial = new io.kerec.graph.GraphSchemaException("schema version 1: " + GraphSchema.PARTLY_WRITTEN
-        + " (another instance is applying the schema): java.lang.AssertionError");
+    var partial = new GraphSchema.PartlyWrittenException("schema version 1: a schema element is only partly written "
+        + "(another instance is applying the schema): java.lang.AssertionError", new AssertionError());
     assertThat(SharedStorage.partlyWritten(partial)).isTrue();
     assertThat(SharedStorage.partlyWritten(new io.kerec.graph.GraphSchemaException("schema version 1: JanusGraph "
         + "refused the schema: Lock"))).isFalse();
