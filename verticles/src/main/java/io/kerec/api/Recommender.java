@@ -2,8 +2,9 @@ package io.kerec.api;
 
 import io.kerec.bus.Addresses;
 import io.kerec.bus.Candidate;
-import io.kerec.bus.ExperimentArm;
 import io.kerec.bus.CandidateIds;
+import io.kerec.bus.ExperimentArm;
+import io.kerec.bus.Features;
 import io.kerec.bus.PopularRequest;
 import io.kerec.bus.RecallRequest;
 import io.kerec.bus.RecallResult;
@@ -110,11 +111,13 @@ public final class Recommender {
   /**
    * The top-k: items with sales history in the ranker's order, and up to {@code freshSlots} never-sold items in the
    * last places. The ranker learns from purchases, which never-sold items have none of, so new items compete only
-   * among themselves, by the strength of the graph evidence that recalled them (their base score).
+   * among themselves: first by how much their titles resemble what the user bought lately (a new variant of a line
+   * they buy), then by the strength of the graph evidence that recalled them (their base score). Title first won on
+   * both evaluation splits (docs/evaluation.md).
    */
-  private static List<Ranked> withFreshSlots(List<Ranked> ranked, int k, int freshSlots) {
+  static List<Ranked> withFreshSlots(List<Ranked> ranked, int k, int freshSlots) {
     List<Ranked> fresh = ranked.stream().filter(Ranked::fresh)
-        .sorted(Comparator.comparingDouble((Ranked r) -> -r.baseScore()).thenComparing(r -> r.recommendation().itemId()))
+        .sorted(FRESH_ORDER)
         .limit(Math.min(freshSlots, k))
         .toList();
     List<Ranked> out = new ArrayList<>(k);
@@ -137,13 +140,24 @@ public final class Recommender {
         .toList()), LOCAL);
   }
 
-  private record Ranked(Recommendation recommendation, Candidate candidate) {
+  /** Never-sold items: the most title-similar first, then the strongest graph evidence, ties by item id. */
+  static final Comparator<Ranked> FRESH_ORDER =
+      Comparator.comparingDouble((Ranked r) -> -r.titleSimilarity())
+          .thenComparingDouble(r -> -r.baseScore())
+          .thenComparing(r -> r.recommendation().itemId());
+
+  record Ranked(Recommendation recommendation, Candidate candidate) {
     boolean fresh() {
       return candidate.fresh();
     }
 
     double baseScore() {
       return candidate.baseScore();
+    }
+
+    double titleSimilarity() {
+      float[] f = candidate.features();
+      return f.length > Features.TITLE_SIMILARITY ? f[Features.TITLE_SIMILARITY] : 0;
     }
   }
 
