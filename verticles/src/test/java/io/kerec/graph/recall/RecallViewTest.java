@@ -202,6 +202,29 @@ class RecallViewTest {
   }
 
   @Test
+  void aModestCoPurchaseOutranksAStrongEdgeAloneInTheRecallOrder() {
+    view.putItem(new ItemEntities("P1", "PAPER PLATES", 1.0, null, List.of("paper plate")));
+    view.putItem(new ItemEntities("P2", "PAPER CUPS", 1.0, null, List.of("paper cup")));
+    view.putItem(new ItemEntities("P3", "PAPER NAPKINS", 1.0, null, List.of("napkin")));
+    view.putComplement(new Complement("paper plate", "napkin", 0.9, 0.9, "evidence"));
+    for (int i = 0; i < 24; i++) {
+      buy("u" + i, "P1", "plates" + i);
+    }
+    buy("u24", "P1", "party");
+    buy("u24", "P2", "party");
+    buy("u25", "P3", "napkins");
+    buy("bob", "P1", "bob1");
+    List<Candidate> candidates = view.recall("bob", options, 10);
+    // cups: one bill of the plates' 26 (cosine about 0.2); napkins: no shared bill, an edge of weight 0.9.
+    assertThat(candidates).extracting(Candidate::itemId).startsWith("P2", "P3");
+    Candidate napkins = candidates.get(1);
+    assertThat(napkins.channel()).isEqualTo(RecallView.CHANNEL_COMPLEMENT);
+    assertThat(napkins.features()[Features.COMPLEMENT_SCORE])
+        .as("the edge is strong, but of another scale than a cosine")
+        .isGreaterThan(candidates.get(0).features()[Features.COOC_SCORE]);
+  }
+
+  @Test
   void similarCustomersRecallsWhatTheSameCustomersBoughtInOtherBillsOnlyWhenSwitchedOn() {
     view.putItem(new ItemEntities("G1", "GARDEN GLOVES", 1.0, null, List.of("glove")));
     view.putItem(new ItemEntities("G2", "SEED TRAY", 1.0, null, List.of("seed tray")));
