@@ -14,6 +14,7 @@ import io.kerec.eval.EvalCase;
 import io.kerec.eval.EvalCases;
 import io.kerec.eval.EvalProtocol;
 import io.kerec.eval.MethodMetrics;
+import io.kerec.eval.SeedRuns;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -97,6 +98,29 @@ class EvalEndToEndTest {
     assertThat(full.hr()).isGreaterThan(baselines.get("popularity").hr());
   }
 
+  @Test
+  void seedsAddAKerecRowPerFurtherSeedAndKerecsMeanAndRangeOverThem() {
+    Dataset.Split split = plantedShop(7);
+    List<EvalCase> cases = EvalCases.build(split, EvalProtocol.PERIOD, EvalCases.DEFAULT_HISTORY_ITEMS);
+    SeedRuns.Result runs = SeedRuns.evaluate(seed -> plantedConfig(work.resolve("seed-" + seed), seed),
+        List.of(3L, 4L), false, split, split.train().catalog(), cases, List.of(10));
+    Map<String, MethodMetrics> rows = byMethod(runs.metrics());
+    assertThat(rows).containsOnlyKeys(EngineEvaluation.KEREC, EngineEvaluation.GRAPH_ONLY, SeedRuns.row(4));
+
+    MethodMetrics alone = byMethod(new EngineEvaluation(plantedConfig(work.resolve("alone"), 4L), false)
+        .evaluate(split, split.train().catalog(), cases, List.of(10))).get(EngineEvaluation.KEREC);
+    MethodMetrics four = rows.get(SeedRuns.row(4));
+    assertThat(List.of(four.hr(), four.ndcg(), four.coldHr()))
+        .as("a further seed's row is that seed's run").isEqualTo(List.of(alone.hr(), alone.ndcg(), alone.coldHr()));
+
+    double low = Math.min(rows.get(EngineEvaluation.KEREC).hr(), four.hr());
+    double high = Math.max(rows.get(EngineEvaluation.KEREC).hr(), four.hr());
+    assertThat(runs.facts().get("kerec_over_seeds_hr@10")).isEqualTo(String.format(java.util.Locale.ROOT,
+        "mean %.4f, %.4f to %.4f (seeds 3, 4)", (low + high) / 2, low, high));
+    assertThat(runs.facts()).containsKeys("kerec_over_seeds_ndcg@10", "kerec_over_seeds_cold_hr@10",
+        "model (seed 4)", "verdicts", "model");
+  }
+
   /**
    * The engine's evaluation settings for the planted shop: without the shop's knowledge file (it knows teacup /
    * saucer and cake stand / cake case), so every planted pair must come from the bills, and with the evidence rule's
@@ -104,6 +128,10 @@ class EvalEndToEndTest {
    * 0.30 (a complement the default rule misses, as it misses many on the yardstick).
    */
   private static io.kerec.config.KerecConfig plantedConfig(Path dir) {
+    return plantedConfig(dir, null);
+  }
+
+  private static io.kerec.config.KerecConfig plantedConfig(Path dir, Long rankSeed) {
     try (var in = EvalEndToEndTest.class.getClassLoader().getResourceAsStream("conf/embedded.json")) {
       var tree = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
           .readTree(in);
@@ -112,7 +140,7 @@ class EvalEndToEndTest {
       Path file = dir.resolveSibling(dir.getFileName() + ".json");
       java.nio.file.Files.createDirectories(file.getParent());
       java.nio.file.Files.writeString(file, tree.toString());
-      return EngineUnderTest.config(file, dir);
+      return EngineUnderTest.config(file, dir, rankSeed);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

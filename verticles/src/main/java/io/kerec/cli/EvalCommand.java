@@ -9,6 +9,7 @@ import io.kerec.eval.EngineEvaluation;
 import io.kerec.eval.EngineUnderTest;
 import io.kerec.eval.MethodMetrics;
 import io.kerec.eval.ReplayEvaluation;
+import io.kerec.eval.SeedRuns;
 import io.kerec.eval.EvalCase;
 import io.kerec.eval.EvalCases;
 import io.kerec.eval.EvalProtocol;
@@ -84,6 +85,11 @@ public final class EvalCommand implements Callable<Integer> {
       + " side (every user in each arm in turn, feedback on) instead of --arms.")
   String experiment;
 
+  @Option(names = "--seeds", split = ",", description = "period, basket: evaluate the engine once per rank-training"
+      + " seed (rank.seed), e.g. 42,1,2; the first gives the kerec rows, each other a row 'kerec (seed N)', and the"
+      + " report gives kerec's mean and range over them. Default: once, with the configuration's seed.")
+  List<Long> seeds = new ArrayList<>();
+
   @Option(names = "--out", defaultValue = "out/eval", description = "Report folder. Default: ${DEFAULT-VALUE}.")
   Path out;
 
@@ -99,6 +105,14 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     boolean replay = "replay".equalsIgnoreCase(protocol.strip());
+    if (replay && !seeds.isEmpty()) {
+      System.err.println("kerec eval: --seeds needs --protocol period or basket");
+      return 2;
+    }
+    if (seeds.stream().distinct().count() != seeds.size()) {
+      System.err.println("kerec eval: --seeds must not repeat a seed");
+      return 2;
+    }
     if (experiment != null && !replay) {
       System.err.println("kerec eval: --experiment needs --protocol replay");
       return 2;
@@ -175,15 +189,24 @@ public final class EvalCommand implements Callable<Integer> {
       report.addAll(BaselineRunner.evaluate(Baselines.create(name), split.train().purchases(), catalog, cases, ks));
     }
     Path dataDir = work != null ? work : Files.createTempDirectory("kerec-eval");
-    EngineEvaluation engine = new EngineEvaluation(EngineUnderTest.config(conf, dataDir), !noProgress);
+    Map<String, Object> facts;
     try {
-      report.addAll(engine.evaluate(split, catalog, cases, ks));
+      if (seeds.isEmpty()) {
+        EngineEvaluation engine = new EngineEvaluation(EngineUnderTest.config(conf, dataDir), !noProgress);
+        report.addAll(engine.evaluate(split, catalog, cases, ks));
+        facts = new LinkedHashMap<>(engine.facts());
+      } else {
+        SeedRuns.Result runs = SeedRuns.evaluate(
+            seed -> EngineUnderTest.config(conf, dataDir.resolve("seed-" + seed), seed), seeds, !noProgress,
+            split, catalog, cases, ks);
+        report.addAll(runs.metrics());
+        facts = new LinkedHashMap<>(runs.facts());
+      }
     } finally {
       if (work == null) {
         deleteTree(dataDir);
       }
     }
-    Map<String, Object> facts = new LinkedHashMap<>(engine.facts());
     facts.put("total_seconds", (System.nanoTime() - started) / 1e9);
     report.engineFacts(facts);
     List<Path> written = report.write(out);

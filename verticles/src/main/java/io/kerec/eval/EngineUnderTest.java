@@ -66,11 +66,19 @@ public final class EngineUnderTest implements AutoCloseable {
    * directory given and loopback on a random port.
    */
   public static KerecConfig config(Path confFile, Path dataDir) {
+    return config(confFile, dataDir, null);
+  }
+
+  /** As {@link #config(Path, Path)}, with the rank model trained with {@code rankSeed} (null: the file's seed). */
+  public static KerecConfig config(Path confFile, Path dataDir, Long rankSeed) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", dataDir.toString());
     o.putObject("http").put("host", "127.0.0.1").put("port", 0);
     o.putObject("judge").put("autoRun", false);
-    o.putObject("rank").put("autoTrain", false);
+    ObjectNode rank = o.putObject("rank").put("autoTrain", false);
+    if (rankSeed != null) {
+      rank.put("seed", rankSeed.longValue());
+    }
     o.putObject("feedback").put("flushMs", 3_600_000);
     // exact answers: the evaluation asks over kerec.recommend, which never caches, and the HTTP cache is off too
     o.putObject("cache").put("enabled", false);
