@@ -1,6 +1,7 @@
 package io.kerec.api;
 
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.CandidateIds;
 import io.kerec.bus.ExperimentArm;
@@ -59,8 +60,18 @@ public final class Recommender {
     this.experiments = experiments;
   }
 
-  /** The user's top-k recommendations. */
+  /**
+   * The user's top-k recommendations: in the order the request names ({@link RecommendRequest#rank()}, outside any
+   * experiment), else in the user's arm's order while an experiment runs, else the model's.
+   */
   public Future<Recommendations> recommend(RecommendRequest request) {
+    if (request.rank() != null) {
+      if (!RecommendRequest.RANK_MODEL.equals(request.rank()) && !RecommendRequest.RANK_BASE.equals(request.rank())) {
+        return Future.failedFuture(BusError.badInput("rank must be '" + RecommendRequest.RANK_MODEL + "' or '"
+            + RecommendRequest.RANK_BASE + "', got '" + request.rank() + "'", "rank"));
+      }
+      return recommend(request, new ExperimentOptions.Overrides(request.rank(), null, null));
+    }
     if (!experiments.running()) {
       return recommend(request, ExperimentOptions.Overrides.NONE);
     }
@@ -81,7 +92,7 @@ public final class Recommender {
   private Future<Recommendations> recommend(RecommendRequest request, ExperimentOptions.Overrides overrides) {
     int candidates = overrides.maxCandidates() != null ? overrides.maxCandidates() : maxCandidates;
     int slots = overrides.freshSlots() != null ? overrides.freshSlots() : freshSlots;
-    boolean model = !"base".equals(overrides.rank());
+    boolean model = !RecommendRequest.RANK_BASE.equals(overrides.rank());
     return vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
             new RecallRequest(request.userId(), candidates, overrides.complementSources()), FAST)
         .compose(msg -> {

@@ -16,12 +16,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Evaluates the engine itself — ingest → entities → pairs → judge → graph → recall → rank — on a split: feeds the
  * training purchases to a fresh engine, judges and trains on request, then asks for every case's recommendations
  * (feeding the test purchases that came before each case). Reports {@code kerec} (full engine) and
- * {@code kerec-graph-only} (recall ordered by its base score: no E-E-I model).
+ * {@code kerec-graph-only} (what the engine serves without an E-E-I model: the recall's base-score order, never-sold
+ * items held to the fresh slots, as before its first model and in an experiment's {@code base} arm).
  */
 public final class EngineEvaluation {
   /** The full engine. */
   public static final String KEREC = "kerec";
-  /** Recall without the learned ranker. */
+  /** The engine's served order without the learned ranker. */
   public static final String GRAPH_ONLY = "kerec-graph-only";
 
   private final KerecConfig config;
@@ -70,7 +71,7 @@ public final class EngineEvaluation {
           }
           record(accs.get(KEREC), c, spent, 0, (user, k) -> engine.recommend(user, k));
           record(accs.get(GRAPH_ONLY), c, spent, 1,
-              (user, k) -> engine.recommendGraphOnly(user, k, config.recall().maxCandidates()));
+              (user, k) -> engine.recommendGraphOnly(user, k));
           bar.step();
         }
       }

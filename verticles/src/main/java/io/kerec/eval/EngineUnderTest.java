@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kerec.engine.Engine;
 import io.kerec.bus.Addresses;
-import io.kerec.bus.Candidate;
 import io.kerec.bus.Done;
 import io.kerec.bus.Event;
 import io.kerec.bus.EventBatch;
@@ -12,9 +11,6 @@ import io.kerec.bus.EventType;
 import io.kerec.bus.HealthReport;
 import io.kerec.bus.Item;
 import io.kerec.bus.ItemBatch;
-import io.kerec.bus.PopularRequest;
-import io.kerec.bus.RecallRequest;
-import io.kerec.bus.RecallResult;
 import io.kerec.bus.RecommendRequest;
 import io.kerec.bus.Recommendation;
 import io.kerec.bus.Recommendations;
@@ -27,12 +23,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
@@ -159,25 +152,14 @@ public final class EngineUnderTest implements AutoCloseable {
     return await(vertx.eventBus().<Done>request(Addresses.GRAPH_FEEDBACK_FLUSH, "flush", LONG)).body().count();
   }
 
-  /** Graph-only recommendations: recall ordered by its base score, no learned model, popular items to fill. */
-  public List<String> recommendGraphOnly(String userId, int k, int maxCandidates) {
-    RecallResult recall = await(vertx.eventBus().<RecallResult>request(Addresses.GRAPH_RECALL,
-        new RecallRequest(userId, maxCandidates), LONG)).body();
-    Set<String> out = new LinkedHashSet<>();
-    recall.candidates().stream()
-        .sorted(Comparator.comparingDouble((Candidate c) -> -c.baseScore()).thenComparing(Candidate::itemId))
-        .limit(k).forEach(c -> out.add(c.itemId()));
-    if (out.size() < k) {
-      RecallResult popular = await(vertx.eventBus().<RecallResult>request(Addresses.GRAPH_POPULAR,
-          new PopularRequest(userId, k + out.size()), LONG)).body();
-      for (Candidate c : popular.candidates()) {
-        if (out.size() >= k) {
-          break;
-        }
-        out.add(c.itemId());
-      }
-    }
-    return List.copyOf(out);
+  /**
+   * Graph-only recommendations: what the engine serves without a model ({@link RecommendRequest#RANK_BASE}): the
+   * recall's base-score order, never-sold items held to the fresh slots, popular items to fill.
+   */
+  public List<String> recommendGraphOnly(String userId, int k) {
+    Recommendations recs = await(vertx.eventBus().<Recommendations>request(Addresses.RECOMMEND,
+        new RecommendRequest(userId, k, RecommendRequest.RANK_BASE), LONG)).body();
+    return recs.items().stream().map(Recommendation::itemId).toList();
   }
 
   /** Health details of a component, for the report. */

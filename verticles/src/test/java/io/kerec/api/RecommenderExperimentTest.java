@@ -4,6 +4,7 @@ import static io.kerec.testing.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kerec.bus.Addresses;
+import io.kerec.bus.BusError;
 import io.kerec.bus.Candidate;
 import io.kerec.bus.RecallRequest;
 import io.kerec.bus.RecallResult;
@@ -88,6 +89,34 @@ class RecommenderExperimentTest {
         .recommend(new RecommendRequest(baseUser, 4)));
     assertThat(outside.experiment()).isNull();
     assertThat(ids(outside)).isEqualTo(ids(model));
+  }
+
+  @Test
+  void aRequestMayAskForTheOrderServedWithoutAModelOutsideAnyExperiment() {
+    ExperimentOptions e = new ExperimentOptions("rank", "s", List.of(
+        new ExperimentOptions.Arm("model", 1, null),
+        new ExperimentOptions.Arm("base", 1, new ExperimentOptions.Overrides("base", 0, 42))));
+    Recommender recommender = new Recommender(vertx, 500, 1, false, new Experiments(List.of(e)));
+    String modelUser = user(e, "model");
+
+    Recommendations base = await(recommender.recommend(
+        new RecommendRequest(modelUser, 4, RecommendRequest.RANK_BASE)));
+    assertThat(base.experiment()).as("asked for an order, so in no arm").isNull();
+    assertThat(askedCandidates.get()).isEqualTo(500);
+    // the base score's order, and the engine's one fresh slot (N1: the stronger graph evidence of two new items)
+    assertThat(ids(base)).containsExactly("I1", "I2", "I3", "N1");
+
+    Recommendations model = await(recommender.recommend(
+        new RecommendRequest(user(e, "base"), 4, RecommendRequest.RANK_MODEL)));
+    assertThat(model.experiment()).isNull();
+    assertThat(ids(model)).containsExactly("I5", "I4", "I3", "N1");
+
+    var refused = recommender.recommend(new RecommendRequest(modelUser, 4, "graph"));
+    assertThat(refused.failed()).isTrue();
+    assertThat(refused.cause()).isInstanceOf(BusError.class)
+        .hasMessageContaining("rank must be 'model' or 'base', got 'graph'");
+    assertThat(((BusError) refused.cause()).failureCode()).isEqualTo(400);
+    assertThat(((BusError) refused.cause()).field()).isEqualTo("rank");
   }
 
   private static String user(ExperimentOptions e, String arm) {
