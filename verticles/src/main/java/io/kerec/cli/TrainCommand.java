@@ -92,7 +92,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   private static String epochLine(JsonNode e) {
-    return String.format(Locale.ROOT, "epoch %d/%d  loss %.4f  validation AUC %s", e.path("epoch").asInt(),
+    String member = e.path("members").asInt(1) > 1
+        ? String.format(Locale.ROOT, "network %d/%d  ", e.path("member").asInt(), e.path("members").asInt()) : "";
+    return String.format(Locale.ROOT, "%sepoch %d/%d  loss %.4f  validation AUC %s", member, e.path("epoch").asInt(),
         e.path("of").asInt(), e.path("loss").asDouble(),
         e.has("validationAuc") ? String.format(Locale.ROOT, "%.4f", e.path("validationAuc").asDouble()) : "-");
   }

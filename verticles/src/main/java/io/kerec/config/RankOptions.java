@@ -18,13 +18,17 @@ package io.kerec.config;
  * many served items awaiting their exposure; {@code feedbackWeight}: how many times each such sample counts beside
  * the samples drawn from purchase history (0 = trained on purchase history alone, the default). {@code seed}: of the
  * users sampled for training and of the training itself; the same seed and the same data give the same model.
+ * {@code members}: how many networks are trained on the same samples from different seeds and served as one, their
+ * probabilities averaged (1 = a single network; each more costs one more training and one more pass per scored
+ * batch).
  */
 public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean autoTrain, int retrainEveryPurchases,
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
                           boolean balanceClasses, boolean pairwise, int freshSlots, int idEmbedding, int minIdCount,
-                          double contrastiveWeight, int feedbackSamples, int feedbackWeight, long seed) {
+                          double contrastiveWeight, int feedbackSamples, int feedbackWeight, long seed,
+                          int members) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42, 5);
   }
 
   void validate() {
@@ -42,6 +46,7 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
     Require.range("rank.contrastiveWeight", contrastiveWeight, 0.0, 100.0);
     Require.range("rank.feedbackSamples", feedbackSamples, 1, 10_000_000);
     Require.range("rank.feedbackWeight", feedbackWeight, 0, 100);
+    Require.range("rank.members", members, 1, 16);
     if (contrastiveWeight > 0 && idEmbedding == 0) {
       throw new ConfigException("rank.contrastiveWeight", "needs rank.idEmbedding > 0 (it aligns entity embeddings)");
     }

@@ -65,17 +65,17 @@ public final class RankVerticle extends VerticleBase {
    * version is closed when its last batch is done, so a swap never fails a request.
    */
   private static final class Ranking {
-    private final EeiModel model;
+    private final EeiEnsemble model;
     private final Integration integration;
     private int users;
     private boolean retired;
 
-    Ranking(EeiModel model, Integration integration) {
+    Ranking(EeiEnsemble model, Integration integration) {
       this.model = model;
       this.integration = integration;
     }
 
-    EeiModel model() {
+    EeiEnsemble model() {
       return model;
     }
 
@@ -132,7 +132,7 @@ public final class RankVerticle extends VerticleBase {
         return null;
       }
       try {
-        return new Ranking(EeiModel.load(saved.get(), device), integration(saved.get()));
+        return new Ranking(EeiEnsemble.load(saved.get(), device), integration(saved.get()));
       } catch (ModelArtifactException e) {
         LOG.warn("ignoring the saved model, it does not fit this version ({}); ranking by base score until retrained",
             e.getMessage());
@@ -316,12 +316,13 @@ public final class RankVerticle extends VerticleBase {
             heldOutAuc, edgeWeightAuc, heldX.length);
       }
     }
-    EeiModel fresh = EeiModel.create(device);
     java.util.List<Map<String, Object>> progress = new java.util.concurrent.CopyOnWriteArrayList<>();
     trainingEpochs = progress;
-    TrainingReport report = fresh.train(set.features(), set.labels(), options.pairwise() ? set.groups() : null,
-        ids, set.views(), trainOptions, epoch -> {
+    EeiEnsemble fresh = EeiEnsemble.train(device, options.members(), set.features(), set.labels(),
+        options.pairwise() ? set.groups() : null, ids, set.views(), trainOptions, (member, epoch) -> {
           Map<String, Object> e = new LinkedHashMap<>();
+          e.put("member", member);
+          e.put("members", options.members());
           e.put("epoch", epoch.epoch());
           e.put("of", trainOptions.epochs());
           e.put("loss", epoch.loss());
@@ -334,7 +335,7 @@ public final class RankVerticle extends VerticleBase {
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
     fresh.save(dir);
-    lastTraining = fresh.version() + " (" + fresh.architecture() + "): " + n + " samples, validation AUC " + String.format("%.3f", report.finalAuc())
+    lastTraining = fresh.version() + " (" + fresh.architecture() + "): " + n + " samples, validation AUC " + String.format("%.3f", fresh.firstReport().finalAuc())
         + String.format(", co-purchase weight %.2f (held-out NDCG@10 %.4f, model alone %.4f)",
             integration.weight(), integration.ndcg(), integration.ndcgModelOnly()) + heldOut;
     return new Ranking(fresh, integration);

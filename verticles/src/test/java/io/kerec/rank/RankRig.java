@@ -53,6 +53,11 @@ final class RankRig implements AutoCloseable {
   }
 
   RankRig(Path dataDir, int maxBatch, long maxDelayMs, int trainingRows, int epochs) {
+    this(dataDir, maxBatch, maxDelayMs, trainingRows, epochs, null);
+  }
+
+  /** As the other constructor, with {@code members} networks served as one (null: the engine's default). */
+  RankRig(Path dataDir, int maxBatch, long maxDelayMs, int trainingRows, int epochs, Integer members) {
     RecordCodec.registerAll(vertx);
     Synthetic train = Synthetic.generate(trainingRows, 3);
     int[] groups = new int[trainingRows];
@@ -70,6 +75,9 @@ final class RankRig implements AutoCloseable {
     o.put("dataDir", dataDir.toString());
     o.putObject("rank").put("device", "cpu").put("autoTrain", false).put("maxBatch", maxBatch)
         .put("maxDelayMs", maxDelayMs).put("epochs", epochs).put("minPositives", 10);
+    if (members != null) {
+      ((ObjectNode) o.get("rank")).put("members", members);
+    }
     KerecConfig config = ConfigLoader.load(null, Map.of(), o);
     await(vertx.deployVerticle(new RankVerticle(config), new DeploymentOptions()));
   }
