@@ -93,9 +93,14 @@ class EvalEndToEndTest {
         .get(EngineEvaluation.KEREC);
     Map<String, MethodMetrics> baselines = baselines(split, cases);
 
-    assertThat(full.coldHr()).isGreaterThan(0.5);
+    // Reach, not a rate: here a cold target, once bought in an earlier test bill, is no longer new and the model ranks
+    // it, and on this small shop (about 10,000 training samples) how high depends on the training seed. One network
+    // put 0.87 of the cold cases' targets in the top 10 at seed 42 and 0.07 to 0.52 at five other seeds; five
+    // networks 0.07 (2026-12-06). The co-purchase baselines reach none.
+    assertThat(full.coldHr()).as("cold targets reached").isPositive();
     assertThat(baselines.get("cooccurrence").coldHr()).isZero();
-    assertThat(full.hr()).isGreaterThan(baselines.get("popularity").hr());
+    double bestBaseline = baselines.values().stream().mapToDouble(MethodMetrics::hr).max().orElseThrow();
+    assertThat(full.hr()).isGreaterThan(bestBaseline + 0.2);
   }
 
   @Test
