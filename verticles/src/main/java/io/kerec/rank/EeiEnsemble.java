@@ -16,9 +16,9 @@ import java.util.stream.Stream;
 /**
  * The served E-E-I ranker: the mean probability of several {@link EeiModel} networks trained on the same samples,
  * member {@code m} (from 0) with seed {@code seed + 7919·m} ({@link #SEED_STRIDE}), so a one-member ensemble is
- * exactly the model a single training gives. One network's ranking moves with its seed (weight initialisation, shuffles, the validation
- * rows) by up to 0.04 HR@10 on the shared data; the mean of five moved the hit rate up on both evaluation splits
- * (docs/evaluation.md, "Five networks instead of one").
+ * exactly the model a single training gives. One network's ranking moves with its seed (weight initialisation,
+ * shuffles, the validation rows) by up to 0.04 HR@10 on the shared data; the mean of five moved the hit rate up on
+ * both evaluation splits (docs/evaluation.md, "Five networks instead of one").
  *
  * <p>Saved as one directory: the first member's artefact in it (so a one-member ensemble is a plain model directory,
  * and a plain model directory loads as a one-member ensemble), member {@code m + 1} in the subdirectory

@@ -335,7 +335,8 @@ public final class RankVerticle extends VerticleBase {
     Files.createDirectories(dir);
     JSON.writeValue(dir.resolve(INTEGRATION_FILE).toFile(), integration);
     fresh.save(dir);
-    lastTraining = fresh.version() + " (" + fresh.architecture() + "): " + n + " samples, validation AUC " + String.format("%.3f", fresh.firstReport().finalAuc())
+    lastTraining = fresh.version() + " (" + fresh.architecture() + "): " + n + " samples, validation AUC "
+        + String.format("%.3f", fresh.firstReport().finalAuc())
         + String.format(", co-purchase weight %.2f (held-out NDCG@10 %.4f, model alone %.4f)",
             integration.weight(), integration.ndcg(), integration.ndcgModelOnly()) + heldOut;
     return new Ranking(fresh, integration);

@@ -3,6 +3,8 @@ package io.kerec.rank;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.kerec.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code ./kerec bench rank}: the rank verticle (trained E-E-I model, DJL on CPU) scoring requests of 200 candidates
  * sent over the event bus by concurrent clients, with micro-batching on (up to 64 requests per forward pass, 1 ms
- * wait) and off (one request per pass), with the engine's five networks ({@code rank.members}) and with one. Writes {@code bench-rank.json} and {@code bench-rank.md} into
+ * wait) and off (one request per pass), with the engine's default number of networks ({@code rank.members}) and
+ * with one. Writes {@code bench-rank.json} and {@code bench-rank.md} into
  * {@code -Dkerec.bench.out} and the {@code rank} key of {@code bench.json}.
  */
 @EnabledIfSystemProperty(named = "kerec.bench", matches = "true")
@@ -25,7 +28,8 @@ class RankServeBench {
   private static final int[] CONCURRENCY = {1, 8, 32};
   private static final long MILLIS = 4_000;
   /** The engine's default number of networks ({@code rank.members}), and one network, measured in the same run. */
-  private static final int DEFAULT_MEMBERS = 5;
+  private static final int DEFAULT_MEMBERS =
+      ConfigLoader.load(null, Map.of(), JsonNodeFactory.instance.objectNode()).rank().members();
   private static final int[] MEMBERS = {DEFAULT_MEMBERS, 1};
 
   @TempDir
