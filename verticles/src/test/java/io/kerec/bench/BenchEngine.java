@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An engine in this JVM with the benchmark endpoints on, loaded with the shared Online Retail bills before
  * {@code -Dkerec.bench.until} (default 2011-07-01), then judged and trained once, with the judge and rank timers off
- * so that nothing retrains while it is measured.
+ * so that nothing retrains while it is measured. {@code -Dkerec.bench.members} sets {@code rank.members} (default:
+ * the engine's), to measure the serving path with one network against five.
  */
 final class BenchEngine implements AutoCloseable {
   static final Path RELATIVE = Path.of("shared", "datasets", "online-retail", "transactions.csv.gz");
@@ -64,9 +65,15 @@ final class BenchEngine implements AutoCloseable {
     Dataset data = Datasets.read(sharedFile()).splitAt(until).train();
     ObjectNode o = JsonNodeFactory.instance.objectNode();
     o.put("dataDir", dir.toString());
-    o.putObject("http").put("host", "127.0.0.1").put("port", 0).put("benchEndpoints", true);
+    // one load generator stands for a thousand shoppers, each of whom has the default budget of live upgrades
+    o.putObject("http").put("host", "127.0.0.1").put("port", 0).put("benchEndpoints", true)
+        .put("liveConnects", 1_000_000);
     o.putObject("judge").put("autoRun", false);
-    o.putObject("rank").put("autoTrain", false).put("device", "cpu");
+    ObjectNode rank = o.putObject("rank").put("autoTrain", false).put("device", "cpu");
+    Integer members = Integer.getInteger("kerec.bench.members");
+    if (members != null) {
+      rank.put("members", members);
+    }
     o.putObject("postgres").put("durability", durability);
     KerecConfig config = ConfigLoader.load(null, Map.of(), o);
     Vertx vertx = Engine.newVertx();
@@ -100,6 +107,7 @@ final class BenchEngine implements AutoCloseable {
     long settled = System.nanoTime();
     facts.put("bills_until", until.toString());
     facts.put("durability", engine.config().postgres().durability());
+    facts.put("rank_members", engine.config().rank().members());
     facts.put("items", data.catalog().size());
     facts.put("purchases", ps.size());
     facts.put("users", data.userCount());
