@@ -14,9 +14,14 @@ import io.kerec.judge.EntityPair;
 import io.kerec.judge.EvidenceProvider;
 import io.kerec.judge.EvidenceStats;
 import io.kerec.judge.KnowledgeFile;
+import io.kerec.judge.LlmCallPolicy;
+import io.kerec.judge.LlmPairList;
 import io.kerec.judge.MiniLmSubstituteDetector;
+import io.kerec.judge.OpenAiVerdictProvider;
 import io.kerec.judge.Verdict;
 import io.kerec.judge.Yardstick;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +36,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,7 +48,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = "Judge the labeled pairs of a yardstick (CSV: source,target,label with label complementary,"
         + " substitute or unrelated) with a judge built from a bills file as the engine builds it, and report"
         + " precision, recall, substitute leak and unrelated leak (JSON and Markdown), with examples of the"
-        + " complements of the most popular entities.")
+        + " complements of the most popular entities. An LLM (judge.openai of --conf) is measured live or through"
+        + " the Batch API: --llm-export writes the yardstick's requests, --llm-answers reads the output back.")
 final class JudgeScoreCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -60,8 +67,20 @@ final class JudgeScoreCommand implements Callable<Integer> {
 
   @Option(names = "--provider", defaultValue = "default",
       description = "default (the shop's knowledge file, then the evidence rule: what the engine runs), evidence"
-          + " (the evidence rule alone) or knowledge (the file alone). Default: ${DEFAULT-VALUE}.")
+          + " (the evidence rule alone), knowledge (the file alone), llm (the LLM of judge.openai alone, asked the"
+          + " yardstick's pairs) or hybrid (the knowledge file, then the LLM, then the evidence rule: the engine"
+          + " with imported LLM verdicts). Default: ${DEFAULT-VALUE}.")
   String provider;
+
+  @Option(names = "--llm-answers", paramLabel = "FILE",
+      description = "With llm or hybrid: take the LLM's answers from this OpenAI Batch API output file of the"
+          + " requests --llm-export wrote, instead of asking live.")
+  Path llmAnswers;
+
+  @Option(names = "--llm-export", paramLabel = "FILE",
+      description = "Write the yardstick's pairs as an OpenAI Batch API input file (the live prompt of judge.openai,"
+          + " its batch size) and stop; nothing is scored or sent.")
+  Path llmExport;
 
   @Option(names = "--conf", description = "Engine configuration (default: the bundled embedded one).")
   Path conf;
@@ -77,11 +96,20 @@ final class JudgeScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
-    if (!List.of("default", "evidence", "knowledge").contains(provider)) {
-      err.println("kerec judge score: --provider must be default, evidence or knowledge: " + provider);
+    if (!PROVIDERS.contains(provider)) {
+      err.println("kerec judge score: --provider must be default, evidence, knowledge, llm or hybrid: " + provider);
       return 2;
     }
-    for (Path file : List.of(labels, transactions)) {
+    boolean asksLlm = provider.equals("llm") || provider.equals("hybrid");
+    if (llmAnswers != null && !asksLlm) {
+      err.println("kerec judge score: --llm-answers needs --provider llm or hybrid");
+      return 2;
+    }
+    List<Path> inputs = new ArrayList<>(List.of(labels, transactions));
+    if (llmAnswers != null) {
+      inputs.add(llmAnswers);
+    }
+    for (Path file : inputs) {
       if (!Files.isRegularFile(file)) {
         err.println("kerec judge score: no such file: " + file);
         return 2;
@@ -103,6 +131,16 @@ final class JudgeScoreCommand implements Callable<Integer> {
       err.println("kerec judge score: " + labels + ": " + e.getMessage());
       return 2;
     }
+    if (llmExport != null) {
+      return exportRequests(yardstick, config);
+    }
+    LlmPairList.Answers llm = null;
+    if (asksLlm) {
+      llm = askLlm(yardstick, config, err);
+      if (llm == null) {
+        return 1;
+      }
+    }
     Dataset ds = Datasets.read(transactions);
     if (split != null) {
       ds = ds.splitAt(split.atStartOfDay(ZoneOffset.UTC).toInstant()).train();
@@ -110,9 +148,13 @@ final class JudgeScoreCommand implements Callable<Integer> {
     EvidenceStats stats = statsOf(ds, config);
     EvidenceProvider evidence = new EvidenceProvider(stats, new MiniLmSubstituteDetector(), config.judge().evidence(),
         dictionary(config).dropWords().getOrDefault(EntityDictionary.MOTIF_CATEGORY, java.util.Set.of()));
+    Map<EntityPair, Verdict> llmVerdicts = llm == null ? Map.of() : llm.verdicts();
     Function<EntityPair, Optional<Verdict>> judge = switch (provider) {
       case "evidence" -> evidence::judgeOne;
       case "knowledge" -> knowledge::verdict;
+      case "llm" -> p -> Optional.ofNullable(llmVerdicts.get(p));
+      case "hybrid" -> p -> knowledge.verdict(p).or(() -> Optional.ofNullable(llmVerdicts.get(p)))
+          .or(() -> evidence.judgeOne(p));
       default -> p -> knowledge.verdict(p).or(() -> evidence.judgeOne(p));
     };
     long started = System.nanoTime();
@@ -126,6 +168,14 @@ final class JudgeScoreCommand implements Callable<Integer> {
     json.put("rule", EvidenceProvider.PROMPT_VERSION);
     json.put("knowledge", knowledge.model());
     json.put("evidence", config.judge().evidence());
+    if (llm != null) {
+      Map<String, Object> about = new LinkedHashMap<>();
+      about.put("model", config.judge().openai().model());
+      about.put("prompt", OpenAiVerdictProvider.PROMPT_VERSION);
+      about.put("answers", llmAnswers == null ? "live: " + config.judge().openai().baseUrl() : llmAnswers.toString());
+      about.putAll(llm.summary());
+      json.put("llm", about);
+    }
     json.put("score", score);
     json.put("seconds", (System.nanoTime() - started) / 1e9);
     json.put("examples", examples(stats, judge));
@@ -140,7 +190,85 @@ final class JudgeScoreCommand implements Callable<Integer> {
       stdout.println("kerec judge score: " + out.resolve("judge-score.json") + ", " + out.resolve("judge-score.md"));
     }
     stdout.flush();
+    if (llm != null && llm.failedPairs() > 0) {
+      err.printf(Locale.ROOT, "kerec judge score: the LLM gave no usable answer for %d of %d pairs (%d requests; first:"
+          + " %s); they count as not linked, so these figures are not the LLM's%n", llm.failedPairs(), llm.pairs(),
+          llm.failedRequests(), llm.problems().isEmpty() ? "?" : llm.problems().get(0));
+      err.flush();
+      return 1;
+    }
     return 0;
+  }
+
+  private static final List<String> PROVIDERS = List.of("default", "evidence", "knowledge", "llm", "hybrid");
+
+  /** The yardstick's pairs in the order of the file, as the LLM is asked them. */
+  private static LlmPairList pairList(Yardstick yardstick, KerecConfig config) {
+    return new LlmPairList(yardstick.rows().stream().map(Yardstick.Row::pair).toList(),
+        config.judge().openai().batchSize(), "yardstick");
+  }
+
+  private int exportRequests(Yardstick yardstick, KerecConfig config) throws java.io.IOException {
+    LlmPairList list = pairList(yardstick, config);
+    Vertx vertx = Vertx.vertx();
+    try {
+      OpenAiVerdictProvider llm = new OpenAiVerdictProvider(io.vertx.ext.web.client.WebClient.create(vertx),
+          config.judge().openai(), k -> null);
+      list.exportBatch(llm, llmExport);
+    } finally {
+      vertx.close();
+    }
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("file", llmExport.toString());
+    json.put("requests", list.requests());
+    json.put("pairs", yardstick.rows().size());
+    json.put("model", config.judge().openai().model());
+    json.put("prompt", OpenAiVerdictProvider.PROMPT_VERSION);
+    PrintWriter stdout = spec.commandLine().getOut();
+    stdout.println(JSON.writeValueAsString(json));
+    stdout.flush();
+    return 0;
+  }
+
+  /** The LLM's answers about the yardstick's pairs, live or from a Batch output file; null after a reported error. */
+  private LlmPairList.Answers askLlm(Yardstick yardstick, KerecConfig config, PrintWriter err) throws Exception {
+    LlmPairList list = pairList(yardstick, config);
+    Vertx vertx = Vertx.vertx();
+    try {
+      if (llmAnswers != null) {
+        OpenAiVerdictProvider llm = new OpenAiVerdictProvider(io.vertx.ext.web.client.WebClient.create(vertx),
+            config.judge().openai(), k -> null);
+        return list.readBatchOutput(llm, llmAnswers);
+      }
+      var options = config.judge().llm();
+      long largestCall = 2L * (1_500 + (long) config.judge().openai().batchSize() * (40 + options.answerTokensPerPair()));
+      LlmCallPolicy policy = new LlmCallPolicy(vertx, options, largestCall, new SimpleMeterRegistry(),
+          OpenAiVerdictProvider.NAME);
+      OpenAiVerdictProvider llm = new OpenAiVerdictProvider(vertx, config.judge().openai(), policy,
+          options.answerTokensPerPair(), 2 * options.maxInFlight());
+      if (!llm.hasApiKey() && config.judge().openai().apiKeyEnv() != null) {
+        err.println("kerec judge score: no API key in $" + config.judge().openai().apiKeyEnv() + " for "
+            + config.judge().openai().baseUrl() + " (fine for a local server that asks none)");
+        err.flush();
+      }
+      int total = yardstick.rows().size();
+      try {
+        return list.judgeLive(llm, options.maxInFlight(), done -> {
+          synchronized (err) {
+            err.printf(Locale.ROOT, "kerec judge score: %s answered %d/%d pairs%n",
+                config.judge().openai().model(), done, total);
+            err.flush();
+          }
+        }).toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);
+      } finally {
+        llm.close();
+      }
+    } catch (java.io.IOException e) {
+      err.println("kerec judge score: " + llmAnswers + ": " + e.getMessage());
+      return null;
+    } finally {
+      vertx.close();
+    }
   }
 
   /** Every labeled pair with the judge's verdict and reason, for reading what it got wrong. */
@@ -212,6 +340,13 @@ final class JudgeScoreCommand implements Callable<Integer> {
     md.append(String.format(Locale.ROOT, "- labels: %s (%d pairs: %s)%n- bills: %s%s%n- rule: %s, knowledge: %s%n%n",
         json.get("labels"), score.pairs(), score.byLabel(), json.get("transactions"),
         json.get("split") == null ? "" : " before " + json.get("split"), json.get("rule"), json.get("knowledge")));
+    if (json.get("llm") instanceof Map<?, ?> llm) {
+      md.append(String.format(Locale.ROOT, "LLM `%s` (prompt %s, answers %s): %s of %s pairs answered, %s"
+              + " complementary, %s left out by the answers, %s in %s failed requests, %s tokens. The LLM is asked"
+              + " the yardstick's pairs only, so its examples below are among them.%n%n", llm.get("model"),
+          llm.get("prompt"), llm.get("answers"), llm.get("answered"), llm.get("pairs"), llm.get("complementary"),
+          llm.get("abstained"), llm.get("failedPairs"), llm.get("failedRequests"), llm.get("tokens")));
+    }
     md.append(score.markdown(String.valueOf(json.get("provider")))).append('\n');
     md.append("Linked by provider: ").append(score.linkedByProvider()).append("\n\n## Examples\n\n");
     md.append("| entity | complements | strongest (provider: reason) |\n|---|---:|---|\n");

@@ -67,6 +67,7 @@ public final class ProviderSimulator implements AutoCloseable {
   private HttpServer server;
   private int port;
   private volatile Mode mode = Mode.UP;
+  private volatile java.util.function.Predicate<EntityPair> leftOut = p -> false;
 
   private final Map<EntityPair, AtomicInteger> asked = new ConcurrentHashMap<>();
   private final Map<EntityPair, AtomicInteger> paid = new ConcurrentHashMap<>();
@@ -187,7 +188,7 @@ public final class ProviderSimulator implements AutoCloseable {
         }
         bad = !repair && random.nextDouble() < options.malformedRate();
       }
-      content = bad ? "Sure! Here are the verdicts: pair 1 is complementary" : answerContent(pairs);
+      content = bad ? "Sure! Here are the verdicts: pair 1 is complementary" : answerContent(pairs, leftOut);
       long completionTokens = (content.length() + 3) / 4;
       long total = promptTokens + completionTokens;
       long waitNanos = 0;
@@ -312,10 +313,28 @@ public final class ProviderSimulator implements AutoCloseable {
     return new Answer(complementary, confidence, "simulated reason " + (h % 997));
   }
 
+  /**
+   * Makes valid answers leave out the pairs {@code which} accepts (the model abstains on them).
+   *
+   * @param which the pairs to leave out
+   * @return this simulator
+   */
+  public ProviderSimulator leaveOut(java.util.function.Predicate<EntityPair> which) {
+    leftOut = which;
+    return this;
+  }
+
   /** The JSON content answering every pair of a prompt. */
   public static String answerContent(List<EntityPair> pairs) {
+    return answerContent(pairs, p -> false);
+  }
+
+  private static String answerContent(List<EntityPair> pairs, java.util.function.Predicate<EntityPair> leftOut) {
     JsonArray verdicts = new JsonArray();
     for (int i = 0; i < pairs.size(); i++) {
+      if (leftOut.test(pairs.get(i))) {
+        continue;
+      }
       Answer a = answer(pairs.get(i));
       verdicts.add(new JsonObject().put("pair", i + 1).put("complementary", a.complementary())
           .put("confidence", a.confidence()).put("reason", a.reason()));
