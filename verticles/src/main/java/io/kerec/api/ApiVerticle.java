@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     recommender = new Recommender(vertx, config.recall().maxCandidates(), config.rank().freshSlots(),
-        config.rank().feedbackWeight() > 0, new Experiments(config.experiments()));
+        config.rank().newArrivalSlots(), config.rank().feedbackWeight() > 0, new Experiments(config.experiments()));
     if (config.kafka().publishesRecommendations()) {
       recommendationsTopic = new RecommendationsTopic(vertx, config.kafka());
     }

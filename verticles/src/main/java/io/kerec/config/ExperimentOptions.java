@@ -27,15 +27,22 @@ public record ExperimentOptions(String name, String salt, List<Arm> arms) {
    * (the E-E-I model, the default) or {@code "base"} (the graph's recall score alone, no model); {@code freshSlots}
    * (how many of the top-k never-sold items may take); {@code maxCandidates} (how many recall candidates rank sees);
    * {@code complementSources} (the providers whose verdicts' edges the complementary channel follows, e.g.
-   * {@code ["openai", "knowledge"]} to test an LLM-judged graph against the whole one).
+   * {@code ["openai", "knowledge"]} to test an LLM-judged graph against the whole one); {@code newArrivalSlots} (how
+   * many of the top-k are kept for items first sold in the last 30 days).
    */
-  public record Overrides(String rank, Integer freshSlots, Integer maxCandidates, List<String> complementSources) {
+  public record Overrides(String rank, Integer freshSlots, Integer maxCandidates, List<String> complementSources,
+                          Integer newArrivalSlots) {
     /** No override. */
-    public static final Overrides NONE = new Overrides(null, null, null, null);
+    public static final Overrides NONE = new Overrides(null, null, null, null, null);
 
     /** Overrides of the rank, the fresh slots and the candidates only. */
     public Overrides(String rank, Integer freshSlots, Integer maxCandidates) {
-      this(rank, freshSlots, maxCandidates, null);
+      this(rank, freshSlots, maxCandidates, null, null);
+    }
+
+    /** Overrides of all but the new-arrival slots. */
+    public Overrides(String rank, Integer freshSlots, Integer maxCandidates, List<String> complementSources) {
+      this(rank, freshSlots, maxCandidates, complementSources, null);
     }
 
     void validate(String key) {
@@ -47,6 +54,9 @@ public record ExperimentOptions(String name, String salt, List<Arm> arms) {
       }
       if (maxCandidates != null) {
         Require.range(key + ".maxCandidates", maxCandidates, 1, 100_000);
+      }
+      if (newArrivalSlots != null) {
+        Require.range(key + ".newArrivalSlots", newArrivalSlots, 0, 100);
       }
       if (complementSources != null) {
         if (complementSources.isEmpty()) {

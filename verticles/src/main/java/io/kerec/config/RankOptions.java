@@ -11,6 +11,9 @@ package io.kerec.config;
  * rows one by one. {@code freshSlots}: how many of a user's top-k
  * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
  * items are recommended from day one through their entities even before anyone buys them.
+ * {@code newArrivalSlots}: how many of a user's top-k are kept for new arrivals, items first sold within the last 30
+ * days of the data, when the ranker's order leaves fewer of them there and recall found more (the best-ranked of
+ * them take the places of the last items that are not).
  * {@code idEmbedding}: width of the model's entity and item id embeddings (0 = features only), for ids taken in at least
  * {@code minIdCount} training rows; {@code contrastiveWeight}: weight of the loss that aligns each entity's
  * co-purchase and complementary-graph views (0 = off). {@code feedbackSamples}: how many real exposure → click
@@ -26,9 +29,10 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
                           int minPositives, int trainingUsers, int trainingCandidates, int epochs,
                           boolean balanceClasses, boolean pairwise, int freshSlots, int idEmbedding, int minIdCount,
                           double contrastiveWeight, int feedbackSamples, int feedbackWeight, long seed,
-                          int members) {
+                          int members, int newArrivalSlots) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42, 5);
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42, 5,
+        1);
   }
 
   void validate() {
@@ -47,6 +51,7 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
     Require.range("rank.feedbackSamples", feedbackSamples, 1, 10_000_000);
     Require.range("rank.feedbackWeight", feedbackWeight, 0, 100);
     Require.range("rank.members", members, 1, 16);
+    Require.range("rank.newArrivalSlots", newArrivalSlots, 0, 1000);
     if (contrastiveWeight > 0 && idEmbedding == 0) {
       throw new ConfigException("rank.contrastiveWeight", "needs rank.idEmbedding > 0 (it aligns entity embeddings)");
     }

@@ -73,14 +73,16 @@ public final class Experiments {
     Integer freshSlots = null;
     Integer maxCandidates = null;
     List<String> complementSources = null;
+    Integer newArrivalSlots = null;
     for (ExperimentOptions e : experiments) {
       ExperimentOptions.Overrides o = arm(e, userId).overrides();
       rank = rank != null ? rank : o.rank();
       freshSlots = freshSlots != null ? freshSlots : o.freshSlots();
       maxCandidates = maxCandidates != null ? maxCandidates : o.maxCandidates();
       complementSources = complementSources != null ? complementSources : o.complementSources();
+      newArrivalSlots = newArrivalSlots != null ? newArrivalSlots : o.newArrivalSlots();
     }
-    return new ExperimentOptions.Overrides(rank, freshSlots, maxCandidates, complementSources);
+    return new ExperimentOptions.Overrides(rank, freshSlots, maxCandidates, complementSources, newArrivalSlots);
   }
 
   /** The user's arm in one experiment. */

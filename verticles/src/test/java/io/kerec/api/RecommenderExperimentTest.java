@@ -66,7 +66,7 @@ class RecommenderExperimentTest {
         new ExperimentOptions.Arm("model", 1, null),
         new ExperimentOptions.Arm("base", 1, new ExperimentOptions.Overrides("base", 0, 42, List.of("openai")))));
     Experiments experiments = new Experiments(List.of(e));
-    Recommender recommender = new Recommender(vertx, 500, 2, false, experiments);
+    Recommender recommender = new Recommender(vertx, 500, 2, 0, false, experiments);
     String modelUser = user(e, "model");
     String baseUser = user(e, "base");
 
@@ -85,7 +85,7 @@ class RecommenderExperimentTest {
     // the base score's order, no fresh slots
     assertThat(ids(base)).containsExactly("I1", "I2", "I3", "I4");
 
-    Recommendations outside = await(new Recommender(vertx, 500, 2, false, Experiments.NONE)
+    Recommendations outside = await(new Recommender(vertx, 500, 2, 0, false, Experiments.NONE)
         .recommend(new RecommendRequest(baseUser, 4)));
     assertThat(outside.experiment()).isNull();
     assertThat(ids(outside)).isEqualTo(ids(model));
@@ -96,7 +96,7 @@ class RecommenderExperimentTest {
     ExperimentOptions e = new ExperimentOptions("rank", "s", List.of(
         new ExperimentOptions.Arm("model", 1, null),
         new ExperimentOptions.Arm("base", 1, new ExperimentOptions.Overrides("base", 0, 42))));
-    Recommender recommender = new Recommender(vertx, 500, 1, false, new Experiments(List.of(e)));
+    Recommender recommender = new Recommender(vertx, 500, 1, 0, false, new Experiments(List.of(e)));
     String modelUser = user(e, "model");
 
     Recommendations base = await(recommender.recommend(

@@ -62,6 +62,8 @@ class ConfigLoaderTest {
         + "{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":3,\"overrides\":{\"rank\":\"base\"}}]}]}");
     KerecConfig config = ConfigLoader.load(ok, Map.of(), null);
     assertThat(config.experiments().get(0).arms().get(1).overrides().rank()).isEqualTo("base");
+    assertThat(config.experiments().get(0).arms().get(1).overrides().newArrivalSlots()).isNull();
+    assertThat(config.rank().newArrivalSlots()).as("the default").isEqualTo(1);
     assertThat(ConfigLoader.load(null, Map.of(), null).experiments()).isEmpty();
     String[][] bad = {
         {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1}]}]", "experiments[0].arms"},
@@ -73,7 +75,9 @@ class ConfigLoaderTest {
             "experiments[0].arms"},
         {"[{\"name\":\"ab\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1}]}]", "experiments[0].salt"},
         {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1,"
-            + "\"overrides\":{\"rank\":\"magic\"}}]}]", "experiments[0].arms[1].overrides.rank"}};
+            + "\"overrides\":{\"rank\":\"magic\"}}]}]", "experiments[0].arms[1].overrides.rank"},
+        {"[{\"name\":\"ab\",\"salt\":\"s\",\"arms\":[{\"name\":\"a\",\"weight\":1},{\"name\":\"b\",\"weight\":1,"
+            + "\"overrides\":{\"newArrivalSlots\":-1}}]}]", "experiments[0].arms[1].overrides.newArrivalSlots"}};
     for (String[] c : bad) {
       Path file = dir.resolve("bad.json");
       Files.writeString(file, "{\"experiments\":" + c[0] + "}");

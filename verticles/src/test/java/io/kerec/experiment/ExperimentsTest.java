@@ -94,10 +94,10 @@ class ExperimentsTest {
         new ExperimentOptions.Arm("only", 1, new ExperimentOptions.Overrides("base", null, null)),
         new ExperimentOptions.Arm("never", 0.000_000_001, null)));
     ExperimentOptions second = new ExperimentOptions("second", "t", List.of(
-        new ExperimentOptions.Arm("only", 1, new ExperimentOptions.Overrides("model", 2, 50)),
+        new ExperimentOptions.Arm("only", 1, new ExperimentOptions.Overrides("model", 2, 50, null, 3)),
         new ExperimentOptions.Arm("never", 0.000_000_001, null)));
     ExperimentOptions.Overrides o = new Experiments(List.of(first, second)).overrides("someone");
-    assertThat(o).isEqualTo(new ExperimentOptions.Overrides("base", 2, 50));
+    assertThat(o).isEqualTo(new ExperimentOptions.Overrides("base", 2, 50, null, 3));
     assertThat(Experiments.NONE.overrides("someone")).isEqualTo(ExperimentOptions.Overrides.NONE);
     assertThat(Experiments.NONE.armNames("someone")).isEmpty();
   }

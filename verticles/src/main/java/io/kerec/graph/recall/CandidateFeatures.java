@@ -47,10 +47,11 @@ final class CandidateFeatures {
     }
     List<Accumulator> kept = strongest(touched, max);
     List<Candidate> out = new ArrayList<>(kept.size());
+    long arrivedSince = state.latestTs() - RecallState.RECENT_WINDOW_MS;
     for (int i = 0; i < kept.size(); i++) {
       Accumulator a = kept.get(i);
       a.keptAt = i;
-      Candidate c = candidate(a, newItemMaxSales);
+      Candidate c = candidate(a, newItemMaxSales, arrivedSince);
       float[] f = c.features();
       relative(f, Features.COOC_SCORE, Features.COOC_RELATIVE, maxCooc);
       relative(f, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE, maxComplement);
@@ -231,7 +232,7 @@ final class CandidateFeatures {
   }
 
   /** A scored item (see {@link #score}) as a candidate, with its features, channel and explanation. */
-  private static Candidate candidate(Accumulator a, int newItemMaxSales) {
+  private static Candidate candidate(Accumulator a, int newItemMaxSales, long arrivedSince) {
     float[] f = baseFeatures(a.item, a.main, a.popularity, a.recent, a.share);
     double complement = a.complementScore;
     f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
@@ -270,8 +271,14 @@ final class CandidateFeatures {
       because = new Because(a.becauseTrigger.itemId, a.becauseTriggerEntity, a.becauseEdge.entity(),
           a.becauseEdge.weight());
     }
-    return new Candidate(a.item.itemId, a.item.title, channel, f, a.base, because,
-        a.item.purchases <= newItemMaxSales);
+    boolean fresh = a.item.purchases <= newItemMaxSales;
+    return new Candidate(a.item.itemId, a.item.title, channel, f, a.base, because, fresh,
+        !fresh && isNewArrival(a.item, arrivedSince));
+  }
+
+  /** Sold, and first sold at or after {@code since} (the start of the recent window). */
+  static boolean isNewArrival(ItemState item, long since) {
+    return item.purchases > 0 && item.firstSoldTs != Long.MAX_VALUE && item.firstSoldTs >= since;
   }
 
   /** A co-purchase, similar-customer or similar-title explanation: from the trigger's main entity to the item's. */

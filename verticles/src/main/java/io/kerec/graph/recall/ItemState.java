@@ -22,6 +22,8 @@ final class ItemState {
   List<EntityState> entityStates = List.of();
   long purchases;
   long recentPurchases;
+  /** When the item was first sold (event time, ms), {@code Long.MAX_VALUE} while it never was. */
+  long firstSoldTs = Long.MAX_VALUE;
   /** The item's position in the order of all items by sales, kept while that order is. */
   int popularityPosition;
   float logPrice;

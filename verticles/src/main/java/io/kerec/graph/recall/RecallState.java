@@ -103,6 +103,7 @@ final class RecallState {
       return;
     }
     item.purchases++;
+    item.firstSoldTs = Math.min(item.firstSoldTs, purchase.tsMillis());
     for (EntityState entity : item.entityStates) {
       entity.purchases++;
       if (!entity.itemsDirty) {

@@ -164,6 +164,23 @@ class RecallViewTest {
   }
 
   @Test
+  void aNewArrivalIsAnItemFirstSoldInTheLastThirtyDaysOfTheData() {
+    ts += 40L * 24 * 3600 * 1000; // S1 and S2 first sold 40 days before what follows
+    buy("z", "S3", "z1");
+    ts += 29L * 24 * 3600 * 1000;
+    buy("alice", "T1", "a1");
+    List<Candidate> candidates = view.recall("alice", options, 10);
+    assertThat(candidates).extracting(Candidate::itemId).contains("S1", "S2", "S3");
+    for (Candidate c : candidates) {
+      assertThat(c.newArrival()).as(c.itemId()).isEqualTo(c.itemId().equals("S3"));
+    }
+    ts += 2L * 24 * 3600 * 1000; // now S3's first sale is 31 days old
+    buy("bob", "T1", "b9");
+    assertThat(view.recall("bob", options, 10)).filteredOn(c -> c.itemId().equals("S3")).singleElement()
+        .matches(c -> !c.newArrival() && !c.fresh());
+  }
+
+  @Test
   void excludesBoughtItemsAndPrefersRecentTriggers() {
     buy("alice", "C1", "a1");
     buy("alice", "T1", "a2");
