@@ -241,7 +241,8 @@ final class JudgeScoreCommand implements Callable<Integer> {
         return list.readBatchOutput(llm, llmAnswers);
       }
       var options = config.judge().llm();
-      long largestCall = 2L * (1_500 + (long) config.judge().openai().batchSize() * (40 + options.answerTokensPerPair()));
+      long largestCall = 2L * (1_500
+          + (long) config.judge().openai().batchSize() * (40 + options.answerTokensPerPair()));
       LlmCallPolicy policy = new LlmCallPolicy(vertx, options, largestCall, new SimpleMeterRegistry(),
           OpenAiVerdictProvider.NAME);
       OpenAiVerdictProvider llm = new OpenAiVerdictProvider(vertx, config.judge().openai(), policy,
