@@ -209,20 +209,8 @@ class JudgeScoreLlmTest {
     for (int n = 0; n < requests.size(); n++) {
       JsonObject request = new JsonObject(requests.get(n));
       JsonArray messages = request.getJsonObject("body").getJsonArray("messages");
-      List<EntityPair> asked = list.requestPairs(n).stream().filter(p -> !p.equals(LEFT_OUT)).toList();
-      JsonObject body = ProviderSimulator.completionBody(list.requestPairs(n), messages);
-      if (asked.size() < list.requestPairs(n).size()) {
-        // as the live server: the left-out pair gets no verdict
-        JsonObject message = body.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
-        JsonArray kept = new JsonArray();
-        JsonArray all = new JsonObject(message.getString("content")).getJsonArray("verdicts");
-        for (int i = 0; i < all.size(); i++) {
-          if (!list.requestPairs(n).get(i).equals(LEFT_OUT)) {
-            kept.add(all.getJsonObject(i));
-          }
-        }
-        message.put("content", new JsonObject().put("verdicts", kept).encode());
-      }
+      // as the live server: the left-out pair gets no verdict
+      JsonObject body = ProviderSimulator.completionBody(list.requestPairs(n), messages, LEFT_OUT::equals);
       output.add(new JsonObject().put("custom_id", request.getString("custom_id")).put("response",
           new JsonObject().put("status_code", 200).put("body", body)).encode());
     }

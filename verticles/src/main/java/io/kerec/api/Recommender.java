@@ -131,19 +131,13 @@ public final class Recommender {
    * among themselves: first by how much their titles resemble what the user bought lately (a new variant of a line
    * they buy), then by the strength of the graph evidence that recalled them (their base score). Title first won on
    * both evaluation splits (docs/evaluation.md).
-   */
-  static List<Ranked> withFreshSlots(List<Ranked> ranked, int k, int freshSlots) {
-    return withSlots(ranked, k, freshSlots, 0);
-  }
-
-  /**
-   * The top-k as {@link #withFreshSlots}, and then new arrivals (items first sold within the last 30 days of the
-   * data, {@link Candidate#newArrival()}): when the items with sales history hold fewer than {@code newArrivalSlots}
-   * of them, the best-ranked new arrivals beyond them take the places of the last ones that are not, keeping the
-   * ranker's order among the rest. The ranker learns from the whole history, in which a new arrival's few weeks of
-   * sales weigh little, so without this a line that is starting to sell rarely reaches the top-k; one such place
-   * raised the hits on new items of the basket protocol from 0.050 to 0.111 (three seeds) at the same hit rate
-   * (docs/evaluation.md).
+   *
+   * <p>Then new arrivals (items first sold within the last 30 days of the data, {@link Candidate#newArrival()}): when
+   * the items with sales history hold fewer than {@code newArrivalSlots} of them, the best-ranked new arrivals beyond
+   * them take the places of the last ones that are not, keeping the ranker's order among the rest. The ranker learns
+   * from the whole history, in which a new arrival's few weeks of sales weigh little, so without this a line that is
+   * starting to sell rarely reaches the top-k; one such place raised the hits on new items of the basket protocol
+   * from 0.050 to 0.111 (three seeds) at the same hit rate (docs/evaluation.md).
    */
   static List<Ranked> withSlots(List<Ranked> ranked, int k, int freshSlots, int newArrivalSlots) {
     List<Ranked> fresh = ranked.stream().filter(Ranked::fresh)

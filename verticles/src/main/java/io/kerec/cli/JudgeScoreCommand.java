@@ -212,9 +212,7 @@ final class JudgeScoreCommand implements Callable<Integer> {
     LlmPairList list = pairList(yardstick, config);
     Vertx vertx = Vertx.vertx();
     try {
-      OpenAiVerdictProvider llm = new OpenAiVerdictProvider(io.vertx.ext.web.client.WebClient.create(vertx),
-          config.judge().openai(), k -> null);
-      list.exportBatch(llm, llmExport);
+      list.exportBatch(offline(vertx, config), llmExport);
     } finally {
       vertx.close();
     }
@@ -230,21 +228,22 @@ final class JudgeScoreCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The configured LLM for writing requests and reading answers only: it sends nothing, so it needs no key. */
+  private static OpenAiVerdictProvider offline(Vertx vertx, KerecConfig config) {
+    return new OpenAiVerdictProvider(io.vertx.ext.web.client.WebClient.create(vertx), config.judge().openai(), k -> null);
+  }
+
   /** The LLM's answers about the yardstick's pairs, live or from a Batch output file; null after a reported error. */
   private LlmPairList.Answers askLlm(Yardstick yardstick, KerecConfig config, PrintWriter err) throws Exception {
     LlmPairList list = pairList(yardstick, config);
     Vertx vertx = Vertx.vertx();
     try {
       if (llmAnswers != null) {
-        OpenAiVerdictProvider llm = new OpenAiVerdictProvider(io.vertx.ext.web.client.WebClient.create(vertx),
-            config.judge().openai(), k -> null);
-        return list.readBatchOutput(llm, llmAnswers);
+        return list.readBatchOutput(offline(vertx, config), llmAnswers);
       }
       var options = config.judge().llm();
-      long largestCall = 2L * (1_500
-          + (long) config.judge().openai().batchSize() * (40 + options.answerTokensPerPair()));
-      LlmCallPolicy policy = new LlmCallPolicy(vertx, options, largestCall, new SimpleMeterRegistry(),
-          OpenAiVerdictProvider.NAME);
+      LlmCallPolicy policy = new LlmCallPolicy(vertx, options, LlmCallPolicy.largestCall(config.judge().openai(),
+          options), new SimpleMeterRegistry(), OpenAiVerdictProvider.NAME);
       OpenAiVerdictProvider llm = new OpenAiVerdictProvider(vertx, config.judge().openai(), policy,
           options.answerTokensPerPair(), 2 * options.maxInFlight());
       if (!llm.hasApiKey() && config.judge().openai().apiKeyEnv() != null) {

@@ -62,6 +62,39 @@ public final class BatchFiles {
   }
 
   /**
+   * One line of a Batch API output file, read once: its {@code custom_id}, and either the chat-completion body
+   * ({@code failure} null) or why the request failed. {@code malformed} says why the line is no result line at all
+   * (not JSON, no {@code custom_id}); then the other fields are null.
+   *
+   * @param customId the request's name
+   * @param body the chat-completion JSON text of a request that succeeded
+   * @param failure the provider's error or the status of a request that failed
+   * @param malformed why the line is not a result line
+   */
+  record ResultLine(String customId, String body, String failure, String malformed) {
+    static ResultLine parse(String line) {
+      JsonNode root;
+      try {
+        root = JSON.readTree(line);
+      } catch (JsonProcessingException e) {
+        return new ResultLine(null, null, null, "not JSON (" + e.getOriginalMessage() + ")");
+      }
+      JsonNode customId = root == null ? null : root.get("custom_id");
+      if (customId == null || !customId.isTextual()) {
+        return new ResultLine(null, null, null, "no custom_id");
+      }
+      JsonNode error = root.get("error");
+      JsonNode response = root.get("response");
+      int status = response == null ? 0 : response.path("status_code").asInt(0);
+      if ((error != null && !error.isNull()) || response == null || status != 200) {
+        return new ResultLine(customId.asText(), null,
+            error != null && !error.isNull() ? error.toString() : "status " + status, null);
+      }
+      return new ResultLine(customId.asText(), response.path("body").toString(), null, null);
+    }
+  }
+
+  /**
    * Exports pending pairs and marks them exported.
    *
    * @param queue the queue
@@ -126,19 +159,12 @@ public final class BatchFiles {
     if (line.isBlank()) {
       return Future.succeededFuture();
     }
-    JsonNode root;
-    try {
-      root = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      tally.malformed("line " + number + ": not JSON (" + e.getOriginalMessage() + ")");
+    ResultLine result = ResultLine.parse(line);
+    if (result.malformed() != null) {
+      tally.malformed("line " + number + ": " + result.malformed());
       return Future.succeededFuture();
     }
-    JsonNode customId = root == null ? null : root.get("custom_id");
-    if (customId == null || !customId.isTextual()) {
-      tally.malformed("line " + number + ": no custom_id");
-      return Future.succeededFuture();
-    }
-    String id = customId.asText();
+    String id = result.customId();
     return queue.exported(id).compose(pairs -> {
       if (pairs.isEmpty()) {
         return queue.knownCustomId(id).map(known -> {
@@ -150,17 +176,13 @@ public final class BatchFiles {
           return null;
         });
       }
-      JsonNode error = root.get("error");
-      JsonNode response = root.get("response");
-      int status = response == null ? 0 : response.path("status_code").asInt(0);
-      if ((error != null && !error.isNull()) || response == null || status != 200) {
-        tally.failed("line " + number + " (" + id + "): request failed: "
-            + (error != null && !error.isNull() ? error.toString() : "status " + status));
+      if (result.failure() != null) {
+        tally.failed("line " + number + " (" + id + "): request failed: " + result.failure());
         return queue.unexport(id, "batch request failed").mapEmpty();
       }
       List<Verdict> verdicts;
       try {
-        verdicts = provider.verdictsFromCompletion(pairs, response.path("body").toString());
+        verdicts = provider.verdictsFromCompletion(pairs, result.body());
       } catch (UnparseableAnswerException e) {
         tally.unparseable("line " + number + " (" + id + "): " + e.getMessage());
         return queue.unparseable(pairs, e.getMessage(), e.rawAnswer(), e.tokens());

@@ -104,8 +104,8 @@ public final class JudgeVerticle extends VerticleBase {
     strategy = new PairStrategy(options.pairs());
     if ("openai".equals(options.provider())) {
       LlmOptions llm = options.llm();
-      long largestCall = 2L * (1_500 + (long) options.openai().batchSize() * (40 + llm.answerTokensPerPair()));
-      LlmCallPolicy policy = new LlmCallPolicy(vertx, llm, largestCall, meters, OpenAiVerdictProvider.NAME);
+      LlmCallPolicy policy = new LlmCallPolicy(vertx, llm, LlmCallPolicy.largestCall(options.openai(), llm), meters,
+          OpenAiVerdictProvider.NAME);
       provider = new OpenAiVerdictProvider(vertx, options.openai(), policy, llm.answerTokensPerPair(),
           2 * llm.maxInFlight());
       queue = new PairQueue(vertx, pg, provider.name(), provider.model(), provider.promptVersion());

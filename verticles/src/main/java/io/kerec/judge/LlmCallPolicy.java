@@ -55,6 +55,18 @@ public final class LlmCallPolicy implements CallPolicy {
   }
 
   /**
+   * Tokens of the largest call a provider with these options makes: a full batch (about 1,500 tokens of instructions,
+   * 40 a pair and the expected answer) with its one repair, so that the token bucket is made large enough for it.
+   *
+   * @param openai the batch size
+   * @param llm the answer tokens expected per pair
+   * @return the tokens to size the bucket by
+   */
+  public static long largestCall(io.kerec.config.OpenAiOptions openai, LlmOptions llm) {
+    return 2L * (1_500 + (long) openai.batchSize() * (40 + llm.answerTokensPerPair()));
+  }
+
+  /**
    * @param vertx for timers and the breaker
    * @param options limits, retries, breaker
    * @param largestCall tokens of the largest call (a full batch with its repair), so that it fits the bucket

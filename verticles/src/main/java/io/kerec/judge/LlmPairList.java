@@ -1,8 +1,5 @@
 package io.kerec.judge;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +30,6 @@ import java.util.function.Consumer;
  * pairs unanswered, counted and listed, never guessed.
  */
 public final class LlmPairList {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_LISTED = 20;
 
   private final List<EntityPair> pairs;
@@ -141,25 +137,20 @@ public final class LlmPairList {
       if (line.isBlank()) {
         continue;
       }
-      int n = requestOf(line);
+      BatchFiles.ResultLine result = BatchFiles.ResultLine.parse(line);
+      int n = result.malformed() != null ? -1 : requestOf(result.customId());
       if (n < 0 || done[n]) {
         tally.unknownLines++;
         tally.note("line " + number + (n < 0 ? ": not a result line of this list's requests" : ": a second result"));
         continue;
       }
       done[n] = true;
-      JsonNode root = JSON.readTree(line);
-      JsonNode error = root.get("error");
-      JsonNode response = root.get("response");
-      int status = response == null ? 0 : response.path("status_code").asInt(0);
-      if ((error != null && !error.isNull()) || response == null || status != 200) {
-        tally.failed(requestPairs(n), requestId(n) + ": request failed: "
-            + (error != null && !error.isNull() ? error.toString() : "status " + status));
+      if (result.failure() != null) {
+        tally.failed(requestPairs(n), requestId(n) + ": request failed: " + result.failure());
         continue;
       }
       try {
-        tally.answered(requestPairs(n), provider.verdictsFromCompletion(requestPairs(n),
-            response.path("body").toString()));
+        tally.answered(requestPairs(n), provider.verdictsFromCompletion(requestPairs(n), result.body()));
       } catch (UnparseableAnswerException e) {
         tally.tokens += e.tokens();
         tally.failed(requestPairs(n), requestId(n) + ": " + e.getMessage());
@@ -220,20 +211,13 @@ public final class LlmPairList {
     });
   }
 
-  /** The request a result line answers, or -1 when it names none of this list's. */
-  private int requestOf(String line) {
-    JsonNode root;
-    try {
-      root = JSON.readTree(line);
-    } catch (JsonProcessingException e) {
-      return -1;
-    }
-    JsonNode id = root == null ? null : root.get("custom_id");
-    if (id == null || !id.isTextual() || !id.asText().startsWith(idPrefix + "-")) {
+  /** The request a result line's {@code custom_id} names, or -1 when it names none of this list's. */
+  private int requestOf(String customId) {
+    if (!customId.startsWith(idPrefix + "-")) {
       return -1;
     }
     try {
-      int n = Integer.parseInt(id.asText().substring(idPrefix.length() + 1));
+      int n = Integer.parseInt(customId.substring(idPrefix.length() + 1));
       return n >= 0 && n < requests() ? n : -1;
     } catch (NumberFormatException e) {
       return -1;

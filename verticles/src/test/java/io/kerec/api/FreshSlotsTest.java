@@ -42,12 +42,12 @@ class FreshSlotsTest {
         item("N-title-strong", 0.4, 0.5, 0.8f, true),
         item("N-title-best", 0.1, 0.1, 0.9f, true));
 
-    assertThat(ids(Recommender.withFreshSlots(ranked, 4, 1))).containsExactly("S1", "S2", "S3", "N-title-best");
-    assertThat(ids(Recommender.withFreshSlots(ranked, 5, 3)))
+    assertThat(ids(Recommender.withSlots(ranked, 4, 1, 0))).containsExactly("S1", "S2", "S3", "N-title-best");
+    assertThat(ids(Recommender.withSlots(ranked, 5, 3, 0)))
         .containsExactly("S1", "S2", "N-title-best", "N-title-strong", "N-title-weak");
-    assertThat(ids(Recommender.withFreshSlots(ranked, 6, 4)))
+    assertThat(ids(Recommender.withSlots(ranked, 6, 4, 0)))
         .containsExactly("S1", "S2", "N-title-best", "N-title-strong", "N-title-weak", "N-graph");
-    assertThat(ids(Recommender.withFreshSlots(ranked, 3, 0))).containsExactly("S1", "S2", "S3");
+    assertThat(ids(Recommender.withSlots(ranked, 3, 0, 0))).containsExactly("S1", "S2", "S3");
   }
 
   @Test
@@ -56,7 +56,7 @@ class FreshSlotsTest {
         item("S1", 0.9, 1.0, 0f, false),
         item("N-weak", 0.8, 0.2, 0f, true),
         item("N-strong", 0.1, 0.7, 0f, true));
-    assertThat(ids(Recommender.withFreshSlots(ranked, 2, 1))).containsExactly("S1", "N-strong");
+    assertThat(ids(Recommender.withSlots(ranked, 2, 1, 0))).containsExactly("S1", "N-strong");
   }
 
   @Test

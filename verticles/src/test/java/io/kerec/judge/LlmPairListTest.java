@@ -48,12 +48,10 @@ class LlmPairListTest {
       JsonArray messages = buf.toJsonObject().getJsonArray("messages");
       List<EntityPair> pairs = ProviderSimulator.pairs(messages.getJsonObject(0).getString("content"));
       asked.add(pairs);
-      JsonObject body = ProviderSimulator.completionBody(pairs, messages);
-      JsonObject message = body.getJsonArray("choices").getJsonObject(0).getJsonObject("message");
+      JsonObject body = ProviderSimulator.completionBody(pairs, messages, p -> p.source().equals("source 4"));
       if (pairs.contains(new EntityPair("source 12", "target " + (12 * 7 % 23)))) {
-        message.put("content", "Sure! All of them go together.");
-      } else {
-        message.put("content", withoutPair(pairs, "source 4"));
+        body.getJsonArray("choices").getJsonObject(0).getJsonObject("message")
+            .put("content", "Sure! All of them go together.");
       }
       req.response().putHeader("Content-Type", "application/json").end(body.encode());
     })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -62,17 +60,6 @@ class LlmPairListTest {
   @AfterEach
   void stop() throws Exception {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  private static String withoutPair(List<EntityPair> pairs, String source) {
-    JsonObject all = new JsonObject(ProviderSimulator.answerContent(pairs));
-    JsonArray kept = new JsonArray();
-    for (int i = 0; i < pairs.size(); i++) {
-      if (!pairs.get(i).source().equals(source)) {
-        kept.add(all.getJsonArray("verdicts").getJsonObject(i));
-      }
-    }
-    return new JsonObject().put("verdicts", kept).encode();
   }
 
   private OpenAiOptions options() {

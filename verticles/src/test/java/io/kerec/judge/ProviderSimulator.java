@@ -329,7 +329,8 @@ public final class ProviderSimulator implements AutoCloseable {
     return answerContent(pairs, p -> false);
   }
 
-  private static String answerContent(List<EntityPair> pairs, java.util.function.Predicate<EntityPair> leftOut) {
+  /** The JSON content answering the pairs of a prompt but those {@code leftOut} accepts (the model abstains). */
+  public static String answerContent(List<EntityPair> pairs, java.util.function.Predicate<EntityPair> leftOut) {
     JsonArray verdicts = new JsonArray();
     for (int i = 0; i < pairs.size(); i++) {
       if (leftOut.test(pairs.get(i))) {
@@ -344,7 +345,13 @@ public final class ProviderSimulator implements AutoCloseable {
 
   /** A whole chat-completion body answering the pairs, as the simulator sends it. */
   public static JsonObject completionBody(List<EntityPair> pairs, JsonArray messages) {
-    String content = answerContent(pairs);
+    return completionBody(pairs, messages, p -> false);
+  }
+
+  /** A whole chat-completion body answering the pairs but those {@code leftOut} accepts. */
+  public static JsonObject completionBody(List<EntityPair> pairs, JsonArray messages,
+                                          java.util.function.Predicate<EntityPair> leftOut) {
+    String content = answerContent(pairs, leftOut);
     long prompt = promptTokens(messages);
     long completion = (content.length() + 3) / 4;
     return new JsonObject().put("id", "chatcmpl-sim").put("object", "chat.completion")

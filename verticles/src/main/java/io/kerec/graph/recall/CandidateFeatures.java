@@ -278,7 +278,7 @@ final class CandidateFeatures {
 
   /** Sold, and first sold at or after {@code since} (the start of the recent window). */
   static boolean isNewArrival(ItemState item, long since) {
-    return item.purchases > 0 && item.firstSoldTs != Long.MAX_VALUE && item.firstSoldTs >= since;
+    return item.purchases > 0 && item.firstSoldTs >= since;
   }
 
   /** A co-purchase, similar-customer or similar-title explanation: from the trigger's main entity to the item's. */
