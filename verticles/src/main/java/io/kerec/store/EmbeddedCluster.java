@@ -67,6 +67,10 @@ final class EmbeddedCluster {
    * (in single-user mode), and no password file is kept (a stale one is removed), since whoever gave it keeps it.
    */
   static String preparePassword(Path pgDir, Path passwordFile, String given) throws IOException {
+    // initdb and postgres --single run in pgDir's parent, so a relative path (the default dataDir is ./data) would
+    // be resolved a second time from there
+    pgDir = pgDir.toAbsolutePath();
+    passwordFile = passwordFile.toAbsolutePath();
     if (given != null) {
       return setGivenPassword(pgDir, passwordFile, given);
     }

@@ -31,6 +31,31 @@ class PostgresServerTest {
   @TempDir
   Path dir;
 
+  @Test
+  void aRelativeDataDirectoryAsTheDefaultConfigurationGivesIt() throws Exception {
+    // conf/embedded.json says "./data": initdb runs in another directory than the engine, so the path must not be
+    // resolved a second time from there. A directory below the working directory, as ./data is.
+    Files.createDirectories(Path.of("target"));
+    Path relative = Path.of("target")
+        .resolve(Files.createTempDirectory(Path.of("target"), "relative-data").getFileName());
+    assertThat(relative.isAbsolute()).isFalse();
+    try {
+      try (PostgresServer pg = PostgresServer.start(options(PostgresOptions.STRICT), relative)) {
+        assertThat(show(pg)).containsEntry("fsync", "on");
+      }
+      Path secret = relative.resolve("postgres.password");
+      assertThat(secret).isRegularFile();
+      try (PostgresServer again = PostgresServer.start(options(PostgresOptions.STRICT), relative)) {
+        assertThat(again.connectOptions().getPassword())
+            .isEqualTo(Files.readString(secret, StandardCharsets.US_ASCII).strip());
+      }
+    } finally {
+      try (var files = Files.walk(relative)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
   private static PostgresOptions options(String durability) {
     return new PostgresOptions(true, "127.0.0.1", 0, "kerec", "postgres", null, 1, durability);
   }
