@@ -174,6 +174,8 @@ class EngineEndToEndTest {
     assertError(post("/v1/items", "[{\"id\":\"X\",\"title\":42}]"), 400, "[0].title");
     assertError(post("/v1/items", "[{\"id\":\"X\",\"title\":\"ok\"},{\"title\":\"no id\"}]"), 400, "[1].id");
     assertError(post("/v1/items", "[{\"id\":\"X\",\"title\":\"ok\",\"price\":\"cheap\"}]"), 400, "[0].price");
+    assertError(post("/v1/items", "[{\"id\":\"X\",\"title\":\"ok\",\"listedAt\":\"last week\"}]"), 400,
+        "[0].listedAt");
     assertError(post("/v1/events", "[{\"type\":\"purchase\",\"userId\":\"bob\"}]"), 400, "[0].itemId");
     assertError(post("/v1/events", "[{\"type\":\"refund\",\"userId\":\"bob\",\"itemId\":\"T1\"}]"), 400,
         "[0].type");
@@ -207,6 +209,14 @@ class EngineEndToEndTest {
   @Test
   @Order(5)
   void everythingSurvivesARestart() throws Exception {
+    Instant created = Instant.parse(get("/v1/items/T1").bodyAsJsonObject().getString("listedAt"));
+    assertThat(created).as("listed when first accepted").isAfter(Instant.now().minusSeconds(3600));
+    JsonObject teacup = TeaShop.items().get(0);
+    assertThat(post("/v1/items", new JsonArray().add(teacup.copy().put("listedAt", "2011-01-02T08:00:00Z")).encode())
+        .statusCode()).isEqualTo(202);
+    assertThat(post("/v1/items", new JsonArray().add(teacup).encode()).statusCode()).isEqualTo(202);
+    assertThat(get("/v1/items/T1").bodyAsJsonObject().getString("listedAt")).as("stated once, kept when not restated")
+        .isEqualTo("2011-01-02T08:00:00Z");
     JsonObject before = counts();
     JsonObject complementsBefore = get("/v1/entities/teacup/complements").bodyAsJsonObject();
     await(engine.stop());
@@ -214,6 +224,7 @@ class EngineEndToEndTest {
     assertThat(get("/health").statusCode()).isEqualTo(200);
     assertThat(counts()).isEqualTo(before);
     assertThat(get("/v1/items/S3").bodyAsJsonObject().getString("title")).isEqualTo("PINK VINTAGE SAUCER");
+    assertThat(get("/v1/items/T1").bodyAsJsonObject().getString("listedAt")).isEqualTo("2011-01-02T08:00:00Z");
     assertThat(get("/v1/entities/teacup/complements").bodyAsJsonObject()).isEqualTo(complementsBefore);
     JsonObject recs = get("/v1/users/alice/recommendations?k=5").bodyAsJsonObject();
     assertThat(recs.getJsonArray("items")).isEqualTo(recommendationsBeforeRestart);

@@ -255,7 +255,10 @@ class ImportCommandTest {
       JsonObject it = items.get(c.itemId());
       assertThat(it.getString("title")).isEqualTo(c.title());
       assertThat(it.getDouble("price")).isEqualTo(c.price());
-      assertThat(it.fieldNames()).containsExactlyInAnyOrder("id", "title", "price");
+      assertThat(it.fieldNames()).containsExactlyInAnyOrder("id", "title", "price", "listedAt");
+      assertThat(Instant.parse(it.getString("listedAt"))).as("listed at its first purchase in the file")
+          .isEqualTo(ps.stream().filter(p -> p.itemId().equals(c.itemId())).map(Purchase::ts).min(Instant::compareTo)
+              .orElseThrow());
     }
     assertThat(items.get("20000A").getString("title")).isEqualTo("MUG, TEA NO 0");
 

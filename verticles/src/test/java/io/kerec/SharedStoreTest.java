@@ -62,6 +62,8 @@ class SharedStoreTest {
         int pb = engineB.httpPort();
         assertThat(post(pa, "/v1/items", new JsonArray(TeaShop.items()).encode()).statusCode()).isEqualTo(202);
         poll(pb, "/v1/items/S3", j -> j.getJsonArray("entities").getList().contains("saucer"), 10_000);
+        assertThat(get(pb, "/v1/items/S3").bodyAsJsonObject().getString("listedAt")).as("read from the change log")
+            .isNotNull().isEqualTo(get(pa, "/v1/items/S3").bodyAsJsonObject().getString("listedAt"));
 
         List<JsonObject> frames = new CopyOnWriteArrayList<>();
         ClientWebSocket socket = vertx.createWebSocketClient().webSocket();

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RecallBenchmark {
-  private static final RecallOptions OPTIONS = new RecallOptions(20, 20, 30, 10, 200, 0, 20, 20, 500, 0);
+  private static final RecallOptions OPTIONS = new RecallOptions(20, 20, 30, 10, 200, 0, 20, 20, 500, 0, 7);
   private RecallView view;
   private int next;
 

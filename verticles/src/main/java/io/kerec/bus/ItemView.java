@@ -1,5 +1,9 @@
 package io.kerec.bus;
 
-/** An item with its entities and sales count. */
-public record ItemView(String itemId, String title, Double price, String category, java.util.List<String> entities, long purchases) {
+import java.time.Instant;
+import java.util.List;
+
+/** An item with its entities, sales count and listing time (null when unknown). */
+public record ItemView(String itemId, String title, Double price, String category, List<String> entities,
+                       long purchases, Instant listedAt) {
 }

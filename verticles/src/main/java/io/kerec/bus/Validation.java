@@ -31,7 +31,7 @@ public final class Validation {
       JsonObject o = object(body, i);
       String at = "[" + i + "].";
       items.add(check(new Item(string(o, "id", at), string(o, "title", at), number(o, "price", at),
-          string(o, "category", at)), i));
+          string(o, "category", at), instant(o, "listedAt", at)), i));
     }
     return items;
   }

@@ -18,10 +18,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,7 +46,8 @@ import picocli.CommandLine.Spec;
  * {@code kerec import}: posts a transactions file to a running engine.
  *
  * <p>Steps: read the file ({@link Datasets#read}), wait for {@code GET /health} = 200, post the catalog to
- * {@code POST /v1/items} in batches, then the purchases to {@code POST /v1/events} as {@code purchase}
+ * {@code POST /v1/items} in batches (each item listed at its first purchase in the file, so that the engine's sense
+ * of which items are new follows the file's time, not the clock's), then the purchases to {@code POST /v1/events} as {@code purchase}
  * events in timestamp order. Event ids come from {@link Dataset#eventIds()}, so running the import twice
  * posts the same ids and the engine counts the second run as duplicates.
  *
@@ -149,7 +153,7 @@ public final class ImportCommand implements Callable<Integer> {
           .executor(pool)
           .build();
       waitHealthy();
-      postItems(ds.catalog());
+      postItems(ds.catalog(), firstSold(ds.purchases()));
       long eventsStart = System.nanoTime();
       long duplicates = postEvents(ds);
       double eventSeconds = seconds(eventsStart);
@@ -201,7 +205,7 @@ public final class ImportCommand implements Callable<Integer> {
   }
 
   /** Posts the catalog; batches in any order, at most --concurrency in flight. */
-  private void postItems(List<CatalogItem> catalog) throws InterruptedException {
+  private void postItems(List<CatalogItem> catalog, Map<String, Instant> listedAt) throws InterruptedException {
     int batches = (catalog.size() + batch - 1) / batch;
     Semaphore inFlight = new Semaphore(concurrency);
     ConcurrentLinkedQueue<ImportFailure> failures = new ConcurrentLinkedQueue<>();
@@ -213,7 +217,7 @@ public final class ImportCommand implements Callable<Integer> {
         String what = "items batch " + (b + 1) + "/" + batches + " (items " + from + ".." + (to - 1)
             + ", first " + slice.get(0).itemId() + ")";
         inFlight.acquire();
-        post("/v1/items", itemsJson(slice), what, b + 1).whenComplete((dups, ex) -> {
+        post("/v1/items", itemsJson(slice, listedAt), what, b + 1).whenComplete((dups, ex) -> {
           if (ex != null) {
             failures.add(unwrap(ex));
           } else {
@@ -323,7 +327,16 @@ public final class ImportCommand implements Callable<Integer> {
     });
   }
 
-  private static byte[] itemsJson(List<CatalogItem> items) {
+  /** Each item's first purchase in the file. */
+  static Map<String, Instant> firstSold(List<Purchase> purchases) {
+    Map<String, Instant> first = new HashMap<>();
+    for (Purchase p : purchases) {
+      first.merge(p.itemId(), p.ts(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    return first;
+  }
+
+  static byte[] itemsJson(List<CatalogItem> items, Map<String, Instant> listedAt) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream(items.size() * 96);
     try (JsonGenerator g = JSON.createGenerator(buf)) {
       g.writeStartArray();
@@ -333,6 +346,10 @@ public final class ImportCommand implements Callable<Integer> {
         g.writeStringField("title", it.title());
         if (it.price() != null) {
           g.writeNumberField("price", it.price());
+        }
+        Instant listed = listedAt.get(it.itemId());
+        if (listed != null) {
+          g.writeStringField("listedAt", listed.toString());
         }
         g.writeEndObject();
       }

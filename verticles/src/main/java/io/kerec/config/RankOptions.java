@@ -9,8 +9,9 @@ package io.kerec.config;
  * {@code epochs} epochs, oversampling the positives to as many as the negatives unless {@code balanceClasses} is
  * off; with {@code pairwise} the loss ranks each positive above negatives of the same user instead of labelling
  * rows one by one. {@code freshSlots}: how many of a user's top-k
- * may go to never-sold items when recall found some (the best-ranked of them take the last places), so that new
- * items are recommended from day one through their entities even before anyone buys them.
+ * may go to new never-sold items (listed within {@code recall.newItemDays}) when recall found some (the best-ranked
+ * of them take the last places), so that new items are recommended from day one through their entities even before
+ * anyone buys them.
  * {@code newArrivalSlots}: how many of a user's top-k are kept for new arrivals, items first sold within the last 30
  * days of the data, when the ranker's order leaves fewer of them there and recall found more (the best-ranked of
  * them take the places of the last items that are not).
@@ -31,7 +32,7 @@ public record RankOptions(String device, int maxBatch, long maxDelayMs, boolean 
                           double contrastiveWeight, int feedbackSamples, int feedbackWeight, long seed,
                           int members, int newArrivalSlots) {
   static RankOptions defaults() {
-    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 1, 0, 5, 0, 200_000, 0, 42, 5,
+    return new RankOptions("auto", 64, 1, true, 50_000, 50, 2_000, 500, 4, true, true, 2, 0, 5, 0, 200_000, 0, 42, 5,
         1);
   }
 

@@ -50,7 +50,7 @@ public final class EngineEvaluation {
     }
     long start = System.nanoTime();
     try (EngineUnderTest engine = EngineUnderTest.start(config)) {
-      engine.loadCatalog(catalog);
+      engine.loadCatalog(catalog, EvalCases.listedAt(split, catalog));
       try (ProgressBar bar = bar("feed", split.train().purchases().size())) {
         engine.feed(split.train().purchases(), bar::stepBy);
       }

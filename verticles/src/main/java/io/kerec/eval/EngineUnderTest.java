@@ -22,6 +22,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -91,11 +92,14 @@ public final class EngineUnderTest implements AutoCloseable {
     }
   }
 
-  /** Sends the catalog through {@code kerec.items}. */
-  public void loadCatalog(List<CatalogItem> catalog) {
+  /**
+   * Sends the catalog through {@code kerec.items}, each item listed at {@code listedAt} (its time in the data, not
+   * the clock's; an item it does not name is sent without a listing time).
+   */
+  public void loadCatalog(List<CatalogItem> catalog, Map<String, Instant> listedAt) {
     for (int i = 0; i < catalog.size(); i += ITEMS_PER_BATCH) {
       List<Item> batch = catalog.subList(i, Math.min(catalog.size(), i + ITEMS_PER_BATCH)).stream()
-          .map(c -> new Item(c.itemId(), c.title(), c.price(), null)).toList();
+          .map(c -> new Item(c.itemId(), c.title(), c.price(), null, listedAt.get(c.itemId()))).toList();
       await(vertx.eventBus().request(Addresses.ITEMS, new ItemBatch(batch), LONG));
     }
   }

@@ -91,6 +91,23 @@ public final class EvalCases {
   }
 
   /**
+   * When each catalog item went on sale, as far as the training data tell: its first training purchase, else (an
+   * item first sold in the test period, or never) the cut, since the test period's catalogue is known from its start.
+   * Its sales are not: the listing time of a test item says nothing of when it first sold.
+   */
+  public static Map<String, Instant> listedAt(Dataset.Split split, List<CatalogItem> catalog) {
+    Map<String, Instant> listed = new HashMap<>();
+    for (Purchase p : split.train().purchases()) {
+      listed.merge(p.itemId(), p.ts(), (a, b) -> a.isBefore(b) ? a : b);
+    }
+    Instant cut = cut(split);
+    for (CatalogItem c : catalog) {
+      listed.putIfAbsent(c.itemId(), cut);
+    }
+    return listed;
+  }
+
+  /**
    * The instant the split was cut at: the {@code cutEpochSecond} count that {@link Dataset#splitAt} records,
    * else the first test purchase's time, else the instant after the last training purchase.
    */

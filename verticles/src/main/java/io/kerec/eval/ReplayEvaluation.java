@@ -174,7 +174,7 @@ public final class ReplayEvaluation {
     }
     List<Day> days = new ArrayList<>();
     try (EngineUnderTest engine = EngineUnderTest.start(replayed.config().apply(dir))) {
-      engine.loadCatalog(catalog);
+      engine.loadCatalog(catalog, EvalCases.listedAt(split, catalog));
       engine.feed(split.train().purchases(), n -> { });
       engine.judge();
       engine.train();

@@ -155,15 +155,16 @@ public final class IngestVerticle extends VerticleBase {
     if (titles.size() >= titlesAtLastLearn * 1.1 + 50) {
       learn();
     }
-    List<ItemEntities> indexed = latest.values().stream()
-        .map(i -> new ItemEntities(i.id(), i.title().strip(), i.price(), i.category(), extractor.extract(i.title())))
+    List<ItemEntities> extracted = latest.values().stream()
+        .map(i -> new ItemEntities(i.id(), i.title().strip(), i.price(), i.category(), extractor.extract(i.title()),
+            i.listedAt()))
         .toList();
-    return store.upsertItems(indexed)
-        .compose(v -> vertx.eventBus().request(Addresses.GRAPH_ITEMS, new ItemsIndexed(indexed), INTERNAL))
-        .map(v -> {
-          vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(indexed), LOCAL);
-          return new Accepted(items.size(), 0);
-        });
+    return store.upsertItems(extracted)
+        .compose(indexed -> vertx.eventBus().request(Addresses.GRAPH_ITEMS, new ItemsIndexed(indexed), INTERNAL)
+            .map(v -> {
+              vertx.eventBus().publish(Addresses.ITEMS_INDEXED, new ItemsIndexed(indexed), LOCAL);
+              return new Accepted(items.size(), 0);
+            }));
   }
 
   /** Validates and stores a batch of events; events whose id is already stored are counted as duplicates. */

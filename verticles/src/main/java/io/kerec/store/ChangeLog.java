@@ -76,10 +76,11 @@ public final class ChangeLog {
     return page("""
             x.item_id, x.title, x.price, x.category,
             COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
-                      WHERE ie.item_id = x.item_id), '{}')
+                      WHERE ie.item_id = x.item_id), '{}'),
+            COALESCE(x.listed_at, x.created_at)
             """, "items", cursor, horizon, new ArrayList<ItemEntities>(),
         (r, out) -> out.add(new ItemEntities(r.getString(3), r.getString(4), r.getDouble(5), r.getString(6),
-            List.of(r.getArrayOfStrings(7)))));
+            List.of(r.getArrayOfStrings(7)), r.getOffsetDateTime(8).toInstant())));
   }
 
   /** A judged pair whose verdicts changed. */

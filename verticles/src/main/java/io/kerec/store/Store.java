@@ -14,11 +14,13 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,15 +69,24 @@ public final class Store implements AutoCloseable {
         .eventually(() -> conn.query("COMMIT").execute()));
   }
 
-  /** Inserts or updates items and replaces their entities, atomically. Item ids must be unique in the batch. */
-  public Future<Void> upsertItems(List<ItemEntities> items) {
+  /**
+   * Inserts or updates items and replaces their entities, atomically. Item ids must be unique in the batch. An item's
+   * {@link ItemEntities#listedAt()} is stored when given; when not, a new item counts as listed now and a known one
+   * keeps its listing time.
+   *
+   * @return the items as stored, each with the listing time that holds for it
+   */
+  public Future<List<ItemEntities>> upsertItems(List<ItemEntities> items) {
     if (items.isEmpty()) {
-      return Future.succeededFuture();
+      return Future.succeededFuture(List.of());
     }
     String[] ids = items.stream().map(ItemEntities::itemId).toArray(String[]::new);
     String[] titles = items.stream().map(ItemEntities::title).toArray(String[]::new);
     Double[] prices = items.stream().map(ItemEntities::price).toArray(Double[]::new);
     String[] categories = items.stream().map(ItemEntities::category).toArray(String[]::new);
+    OffsetDateTime[] listed = items.stream()
+        .map(i -> i.listedAt() == null ? null : i.listedAt().atOffset(ZoneOffset.UTC))
+        .toArray(OffsetDateTime[]::new);
     List<String> entityItems = new ArrayList<>();
     List<Integer> positions = new ArrayList<>();
     List<String> entities = new ArrayList<>();
@@ -86,22 +97,28 @@ public final class Store implements AutoCloseable {
         entities.add(item.entities().get(i));
       }
     }
+    Map<String, Instant> listedAt = new HashMap<>();
     return pool.withTransaction(conn -> conn.preparedQuery("""
-            INSERT INTO items (item_id, title, price, category)
-            SELECT * FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::text[])
+            INSERT INTO items (item_id, title, price, category, listed_at)
+            SELECT * FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::text[], $5::timestamptz[])
             ON CONFLICT (item_id) DO UPDATE
               SET title = EXCLUDED.title, price = EXCLUDED.price, category = EXCLUDED.category, updated_at = now(),
+                  listed_at = COALESCE(EXCLUDED.listed_at, items.listed_at),
                   xid = EXCLUDED.xid, seq = EXCLUDED.seq, writer = EXCLUDED.writer
-            """).execute(Tuple.of(ids, titles, prices, categories))
-        .compose(r -> conn.preparedQuery("DELETE FROM item_entities WHERE item_id = ANY($1)")
-            .execute(Tuple.of((Object) ids)))
+            RETURNING item_id, COALESCE(listed_at, created_at)
+            """).execute(Tuple.of(ids, titles, prices, categories, listed))
+        .compose(rows -> {
+          rows.forEach(row -> listedAt.put(row.getString(0), row.getOffsetDateTime(1).toInstant()));
+          return conn.preparedQuery("DELETE FROM item_entities WHERE item_id = ANY($1)")
+              .execute(Tuple.of((Object) ids));
+        })
         .compose(r -> conn.preparedQuery("""
                 INSERT INTO item_entities (item_id, position, entity)
                 SELECT * FROM UNNEST($1::text[], $2::int[], $3::text[])
                 """)
             .execute(Tuple.of(entityItems.toArray(String[]::new), positions.toArray(Integer[]::new),
                 entities.toArray(String[]::new))))
-        .mapEmpty());
+        .map(r -> items.stream().map(i -> i.listed(listedAt.get(i.itemId()))).toList()));
   }
 
   /**
@@ -312,7 +329,8 @@ public final class Store implements AutoCloseable {
     return reads.preparedQuery("""
             SELECT i.item_id, i.title, i.price, i.category,
                    COALESCE((SELECT array_agg(entity ORDER BY position) FROM item_entities ie
-                             WHERE ie.item_id = i.item_id), '{}')
+                             WHERE ie.item_id = i.item_id), '{}'),
+                   COALESCE(i.listed_at, i.created_at)
             FROM items i WHERE i.item_id > $1 ORDER BY i.item_id LIMIT $2
             """)
         .execute(Tuple.of(after, PAGE))
@@ -320,7 +338,7 @@ public final class Store implements AutoCloseable {
           List<ItemEntities> items = new ArrayList<>(rows.size());
           for (Row row : rows) {
             items.add(new ItemEntities(row.getString(0), row.getString(1), row.getDouble(2), row.getString(3),
-                List.of(row.getArrayOfStrings(4))));
+                List.of(row.getArrayOfStrings(4)), row.getOffsetDateTime(5).toInstant()));
           }
           if (items.isEmpty()) {
             return Future.succeededFuture(seen);

@@ -25,6 +25,9 @@ class ValidationTest {
   void parsesValidItemsAndEvents() {
     List<Item> items = Validation.items(new JsonArray("[{\"id\":\"A\",\"title\":\"Tent\",\"price\":3}]"), 10);
     assertThat(items).containsExactly(new Item("A", "Tent", 3.0, null));
+    assertThat(Validation.items(new JsonArray(
+        "[{\"id\":\"A\",\"title\":\"Tent\",\"listedAt\":\"2011-09-01T00:00:00Z\"}]"), 10))
+        .containsExactly(new Item("A", "Tent", null, null, Instant.parse("2011-09-01T00:00:00Z")));
     List<Event> events = Validation.events(new JsonArray(
         "[{\"type\":\"click\",\"userId\":\"u\",\"itemId\":\"A\",\"ts\":\"2011-01-01T00:00:00Z\",\"basketId\":\"b\"}]"),
         10);
@@ -39,6 +42,10 @@ class ValidationTest {
         .isEqualTo("[0].title");
     assertThat(rejected(() -> Validation.items(new JsonArray("[{\"id\":\"A\",\"title\":\"x\",\"price\":-1}]"), 10))
         .field()).isEqualTo("[0].price");
+    assertThat(rejected(() -> Validation.items(new JsonArray(
+        "[{\"id\":\"A\",\"title\":\"x\",\"listedAt\":\"2011-09-01\"}]"), 10)).field()).isEqualTo("[0].listedAt");
+    assertThat(rejected(() -> Validation.items(new JsonArray(
+        "[{\"id\":\"A\",\"title\":\"x\",\"listedAt\":20110901}]"), 10)).field()).isEqualTo("[0].listedAt");
     assertThat(rejected(() -> Validation.events(new JsonArray(
         "[{\"type\":\"view\",\"userId\":\"u\",\"itemId\":\"A\"}]"), 10)).field()).isEqualTo("[0].type");
     assertThat(rejected(() -> Validation.events(new JsonArray(

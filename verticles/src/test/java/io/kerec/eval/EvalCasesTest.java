@@ -69,6 +69,15 @@ class EvalCasesTest {
   }
 
   @Test
+  void itemsAreListedAtTheirFirstTrainingSaleAndTheTestCatalogueAtTheCut() {
+    Map<String, Instant> listed = EvalCases.listedAt(split(), split().train().catalog());
+    assertThat(listed).containsEntry("A", day(1)).containsEntry("B", day(1)).containsEntry("C", day(5))
+        .containsEntry("D", day(3));
+    assertThat(List.of("E", "F", "G", "H")).allSatisfy(id -> assertThat(listed).as("not when it first sold")
+        .containsEntry(id, CUT));
+  }
+
+  @Test
   void period() {
     List<EvalCase> cases = EvalCases.build(split(), EvalProtocol.PERIOD, 20);
     // u3 only re-bought B; u4 has no training purchase

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Turns what the channels gathered into candidates: scores every item one recall touched, keeps the strongest, and
@@ -31,7 +32,7 @@ final class CandidateFeatures {
    * candidate objects made for the kept ones only. Relative and rank features still compare against every item
    * the recall touched.
    */
-  List<Candidate> candidates(List<Accumulator> touched, int max, int newItemMaxSales) {
+  List<Candidate> candidates(List<Accumulator> touched, int max, Predicate<ItemState> isNew) {
     float maxCooc = 0;
     float maxComplement = 0;
     float maxSame = 0;
@@ -51,7 +52,7 @@ final class CandidateFeatures {
     for (int i = 0; i < kept.size(); i++) {
       Accumulator a = kept.get(i);
       a.keptAt = i;
-      Candidate c = candidate(a, newItemMaxSales, arrivedSince);
+      Candidate c = candidate(a, isNew, arrivedSince);
       float[] f = c.features();
       relative(f, Features.COOC_SCORE, Features.COOC_RELATIVE, maxCooc);
       relative(f, Features.COMPLEMENT_SCORE, Features.COMPLEMENT_RELATIVE, maxComplement);
@@ -232,7 +233,7 @@ final class CandidateFeatures {
   }
 
   /** A scored item (see {@link #score}) as a candidate, with its features, channel and explanation. */
-  private static Candidate candidate(Accumulator a, int newItemMaxSales, long arrivedSince) {
+  private static Candidate candidate(Accumulator a, Predicate<ItemState> isNew, long arrivedSince) {
     float[] f = baseFeatures(a.item, a.main, a.popularity, a.recent, a.share);
     double complement = a.complementScore;
     f[Features.EDGE_WEIGHT] = (float) a.maxWeight;
@@ -271,7 +272,7 @@ final class CandidateFeatures {
       because = new Because(a.becauseTrigger.itemId, a.becauseTriggerEntity, a.becauseEdge.entity(),
           a.becauseEdge.weight());
     }
-    boolean fresh = a.item.purchases <= newItemMaxSales;
+    boolean fresh = isNew.test(a.item);
     return new Candidate(a.item.itemId, a.item.title, channel, f, a.base, because, fresh,
         !fresh && isNewArrival(a.item, arrivedSince));
   }

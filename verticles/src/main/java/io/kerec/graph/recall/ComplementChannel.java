@@ -32,7 +32,10 @@ final class ComplementChannel implements RecallChannel {
             if (popular >= options.itemsPerEntity() && fresh >= options.newItemsPerEntity()) {
               break;
             }
-            boolean isNew = candidate.purchases <= options.newItemMaxSales();
+            if (pass.shelved(candidate)) {
+              continue;
+            }
+            boolean isNew = pass.isNew(candidate);
             if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
               continue;
             }

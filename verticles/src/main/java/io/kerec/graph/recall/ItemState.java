@@ -24,6 +24,8 @@ final class ItemState {
   long recentPurchases;
   /** When the item was first sold (event time, ms), {@code Long.MAX_VALUE} while it never was. */
   long firstSoldTs = Long.MAX_VALUE;
+  /** When the item went on sale (ms), {@code Long.MAX_VALUE} while unknown (it then counts as just listed). */
+  long listedTs = Long.MAX_VALUE;
   /** The item's position in the order of all items by sales, kept while that order is. */
   int popularityPosition;
   float logPrice;
@@ -33,6 +35,14 @@ final class ItemState {
   ItemState(String itemId, int index) {
     this.itemId = itemId;
     this.index = index;
+  }
+
+  /**
+   * Whether the item is new: sold at most {@code maxSales} times and listed at or after {@code listedSince}. An item
+   * on the shelf for longer without selling is not new: it competes with the others on what they know of it.
+   */
+  boolean isNew(int maxSales, long listedSince) {
+    return purchases <= maxSales && listedTs >= listedSince;
   }
 
   String mainEntity() {

@@ -23,6 +23,7 @@ final class RecallPass {
   private int withoutBill;
   private Set<String> withoutCustomer;
   private boolean newItemsByTitle;
+  private long listedSince;
   private Set<String> complementSources;
   private Accumulator[] byIndex = new Accumulator[0];
   private final List<Accumulator> touched = new ArrayList<>();
@@ -35,9 +36,11 @@ final class RecallPass {
    * @param withoutBill a bill the "also bought" channel leaves out, or -1
    * @param withoutCustomer everything one customer bought, whom the "similar customers" channel leaves out, or null
    * @param newItemsByTitle whether the "similar title" channel runs
+   * @param listedSince the start (ms) of the window in which a listed item still counts as new
+   *                    ({@link RecallState#listedSince})
    */
   RecallPass begin(int items, BitSet exclude, RecallOptions options, int withoutBill, Set<String> withoutCustomer,
-                   boolean newItemsByTitle) {
+                   boolean newItemsByTitle, long listedSince) {
     if (byIndex.length < items) {
       byIndex = Arrays.copyOf(byIndex, Math.max(items, byIndex.length * 2));
     }
@@ -49,6 +52,7 @@ final class RecallPass {
     this.withoutBill = withoutBill;
     this.withoutCustomer = withoutCustomer;
     this.newItemsByTitle = newItemsByTitle;
+    this.listedSince = listedSince;
     this.complementSources = null;
     return this;
   }
@@ -93,6 +97,19 @@ final class RecallPass {
   /** Whether the item of that index must not be recalled. */
   boolean excluded(int index) {
     return exclude.get(index);
+  }
+
+  /** Whether the item is new: sold at most {@code newItemMaxSales} times and listed within {@code newItemDays}. */
+  boolean isNew(ItemState item) {
+    return item.isNew(options.newItemMaxSales(), listedSince);
+  }
+
+  /**
+   * Whether the item is shelved: never sold, and listed before the new-item window. Recall leaves it out: a week or
+   * more in the shop without a single sale says more about it than its title does.
+   */
+  boolean shelved(ItemState item) {
+    return item.purchases == 0 && item.listedTs < listedSince;
   }
 
   RecallOptions options() {

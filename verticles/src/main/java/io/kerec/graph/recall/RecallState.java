@@ -77,6 +77,9 @@ final class RecallState {
     if (state.purchases > 0 && !state.entities.equals(item.entities())) {
       repeatCountsDirty = true;
     }
+    if (item.listedAt() != null) {
+      state.listedTs = item.listedAt().toEpochMilli();
+    }
     state.title = item.title();
     titles.put(state.index, item.title());
     state.price = item.price();
@@ -218,7 +221,8 @@ final class RecallState {
   Optional<ItemView> itemView(String itemId) {
     ItemState s = items.get(itemId);
     return s == null ? Optional.empty()
-        : Optional.of(new ItemView(s.itemId, s.title, s.price, s.category, s.entities, s.purchases));
+        : Optional.of(new ItemView(s.itemId, s.title, s.price, s.category, s.entities, s.purchases,
+            s.listedTs == Long.MAX_VALUE ? null : java.time.Instant.ofEpochMilli(s.listedTs)));
   }
 
   /** The item of that id, or null. */
@@ -275,6 +279,14 @@ final class RecallState {
   /** Items by the words of their titles ("similar title"). */
   TitleIndex titles() {
     return titles;
+  }
+
+  /**
+   * The start (ms) of the window, {@code days} long and ending at the latest purchase, in which a listed item counts
+   * as new; the earliest instant while nothing was sold (every item is then new).
+   */
+  long listedSince(int days) {
+    return latestTs == Long.MIN_VALUE ? Long.MIN_VALUE : latestTs - days * 24L * 3600 * 1000;
   }
 
   /** The time of the latest purchase. */

@@ -172,7 +172,8 @@ public final class RecallView {
                                  int withoutBill, Set<String> withoutCustomer, boolean newItemsByTitle,
                                  Set<String> complementSources) {
     state.refreshPopularity();
-    RecallPass p = pass.begin(state.itemCount(), exclude, options, withoutBill, withoutCustomer, newItemsByTitle)
+    RecallPass p = pass.begin(state.itemCount(), exclude, options, withoutBill, withoutCustomer, newItemsByTitle,
+            state.listedSince(options.newItemDays()))
         .followingComplementsOf(complementSources);
     for (Trigger t : triggers) {
       ItemState trigger = state.item(t.itemId());
@@ -183,7 +184,7 @@ public final class RecallView {
     for (RecallChannel channel : channels) {
       channel.collect(p);
     }
-    return features.candidates(p.touched(), maxCandidates, options.newItemMaxSales());
+    return features.candidates(p.touched(), maxCandidates, p::isNew);
   }
 
   /** The k most sold items not bought by the user (any user when null) and not in {@code alsoExclude}. */

@@ -27,7 +27,10 @@ final class SameEntityChannel implements RecallChannel {
           if (popular >= options.itemsPerEntity() && fresh >= options.newItemsPerEntity()) {
             break;
           }
-          boolean isNew = candidate.purchases <= options.newItemMaxSales();
+          if (pass.shelved(candidate)) {
+            continue;
+          }
+          boolean isNew = pass.isNew(candidate);
           if (isNew ? fresh++ >= options.newItemsPerEntity() : popular++ >= options.itemsPerEntity()) {
             continue;
           }

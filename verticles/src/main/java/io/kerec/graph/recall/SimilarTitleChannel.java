@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Cold start beside the entity graph ({@value RecallView#CHANNEL_SIMILAR_TITLE}): new items (sold at most
- * {@code newItemMaxSales} times) whose titles are most similar to a recent item's, up to {@code similarTitlesPerItem}
+ * {@code newItemMaxSales} times, listed within {@code newItemDays}) whose titles are most similar to a recent item's, up to {@code similarTitlesPerItem}
  * per trigger (0 = off). Each adds recency times the title cosine; the explanation is the strongest such path.
  * Serving passes only: training samples cannot label never-sold items.
  */
@@ -31,7 +31,7 @@ final class SimilarTitleChannel implements RecallChannel {
       List<Neighbour> similar = new ArrayList<>();
       state.titles().forEachSimilar(trigger.index, index -> {
         ItemState other = state.item(index);
-        return other.purchases <= options.newItemMaxSales() && !pass.excluded(index);
+        return pass.isNew(other) && !pass.excluded(index);
       }, (index, cosine) -> similar.add(new Neighbour(index, cosine)));
       similar.sort(Comparator.comparingDouble((Neighbour n) -> -n.cosine()).thenComparing(state.byItemId()));
       for (Neighbour n : similar.subList(0, Math.min(options.similarTitlesPerItem(), similar.size()))) {

@@ -10,6 +10,7 @@ import io.kerec.bus.ItemEntities;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.bus.TrainingSet;
 import io.kerec.config.RecallOptions;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class RecallViewTest {
-  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 0, 300, 0);
+  private final RecallOptions options = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 0, 300, 0, 7);
   private RecallView view;
   private long ts = 1_000_000;
 
@@ -44,7 +45,7 @@ class RecallViewTest {
   @Test
   void aShortRecallIsThePrefixOfTheFullOneAndEveryRankFeatureFollowsValueThenItemId() {
     RecallView shop = RandomShop.build(5, 3_000, 800, 40_000);
-    RecallOptions wide = new RecallOptions(20, 20, 30, 10, 200, 5, 20, 20, 500, 0);
+    RecallOptions wide = new RecallOptions(20, 20, 30, 10, 200, 5, 20, 20, 500, 0, 7);
     Comparator<Candidate> byBase = Comparator.comparingDouble((Candidate c) -> -c.baseScore())
         .thenComparing(Candidate::itemId);
     boolean tiedRanks = false;
@@ -80,7 +81,7 @@ class RecallViewTest {
     RecallView served = RandomShop.build(9, 1_500, 300, 15_000);
     RecallView rebuilt = RandomShop.build(9, 1_500, 300, 15_000);
     // co-purchase channels off: their cached neighbour lists depend on when recall ran, sales order must not
-    RecallOptions wide = new RecallOptions(20, 20, 3, 1, 0, 0, 20, 20, 500, 0);
+    RecallOptions wide = new RecallOptions(20, 20, 3, 1, 0, 0, 20, 20, 500, 0, 7);
     java.util.Random rnd = new java.util.Random(4);
     for (int p = 0; p < 3_000; p++) {
       if (p % 50 == 0) {
@@ -112,7 +113,7 @@ class RecallViewTest {
     shop.putItem(new ItemEntities("P1", "TENT", 1.0, null, List.of("tent")));
     shop.putItem(new ItemEntities("P2", "BIG TENT", 1.0, null, List.of("tent")));
     shop.putItem(new ItemEntities("F1", "FILLER", 1.0, null, List.of("filler")));
-    RecallOptions popularOnly = new RecallOptions(20, 20, 30, 10, 0, 0, 0, 20, 300, 0);
+    RecallOptions popularOnly = new RecallOptions(20, 20, 30, 10, 0, 0, 0, 20, 300, 0, 7);
     long[] clock = {0};
     java.util.function.BiConsumer<String, String> purchase = (user, item) -> shop.addPurchase(
         new PurchaseFact(user + item + clock[0], user, item, "bill" + clock[0], clock[0]++, List.of()));
@@ -178,6 +179,35 @@ class RecallViewTest {
     buy("bob", "T1", "b9");
     assertThat(view.recall("bob", options, 10)).filteredOn(c -> c.itemId().equals("S3")).singleElement()
         .matches(c -> !c.newArrival() && !c.fresh());
+  }
+
+  @Test
+  void aNeverSoldItemIsNewForNewItemDaysAfterItsListingThenShelved() {
+    long day = 24L * 3600 * 1000;
+    view.putItem(new ItemEntities("S4", "BLUE SAUCER", 1.0, null, List.of("saucer"), Instant.ofEpochMilli(ts)));
+    view.putItem(new ItemEntities("B1", "SPACEBOY LUNCH BOX", 2.0, null, List.of("lunch box")));
+    view.putItem(new ItemEntities("B2", "SPACEBOY MINI BACKPACK", 4.0, null, List.of("backpack"),
+        Instant.ofEpochMilli(ts)));
+    RecallOptions byTitle = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 0, 300, 0, 7);
+    ts += 7 * day - 1; // the listing is still within the last 7 days of the data
+    buy("alice", "T1", "a1");
+    buy("dan", "B1", "d1");
+    assertThat(view.recall("alice", options, 10)).filteredOn(Candidate::fresh).extracting(Candidate::itemId)
+        .containsExactlyInAnyOrder("S3", "S4");
+    assertThat(view.recall("dan", byTitle, 10)).extracting(Candidate::itemId).containsExactly("B2");
+    assertThat(view.item("S4").orElseThrow().listedAt()).isEqualTo(Instant.ofEpochMilli(ts - 7 * day - 1));
+
+    ts += 2; // now it is older: shelved, through the complement and the similar-title channel alike
+    buy("bob", "T1", "b1");
+    assertThat(view.recall("bob", options, 10)).extracting(Candidate::itemId)
+        .as("S3's listing time is unknown: it stays new").containsExactly("S1", "S2", "S3");
+    assertThat(view.recall("dan", byTitle, 10)).isEmpty();
+    RecallOptions month = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 0, 300, 0, 30);
+    assertThat(view.recall("bob", month, 10)).extracting(Candidate::itemId).contains("S4");
+
+    buy("carol", "S4", "c1"); // once it sells it is an item like any other
+    assertThat(view.recall("bob", options, 10)).filteredOn(c -> c.itemId().equals("S4")).singleElement()
+        .matches(c -> !c.fresh());
   }
 
   @Test
@@ -252,7 +282,7 @@ class RecallViewTest {
     buy("eve", "G1", "eve1");
     assertThat(view.recall("eve", options, 10)).extracting(Candidate::itemId).doesNotContain("G2");
 
-    RecallOptions withKnn = new RecallOptions(20, 20, 30, 10, 50, 50, 0, 0, 300, 0);
+    RecallOptions withKnn = new RecallOptions(20, 20, 30, 10, 50, 50, 0, 0, 300, 0, 7);
     Candidate tray = view.recall("eve", withKnn, 10).stream().filter(c -> c.itemId().equals("G2")).findFirst()
         .orElseThrow();
     assertThat(tray.channel()).isEqualTo(RecallView.CHANNEL_SIMILAR_CUSTOMERS);
@@ -263,7 +293,7 @@ class RecallViewTest {
 
   @Test
   void sameEntityAndPopularChannelsAddCandidates() {
-    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 1, 300, 0);
+    RecallOptions withPopular = new RecallOptions(20, 20, 30, 10, 50, 0, 0, 1, 300, 0, 7);
     buy("zoe", "S1", "z1");
     buy("zoe", "S2", "z2");
     buy("carol", "S2", "c1");
@@ -283,7 +313,7 @@ class RecallViewTest {
     view.putItem(new ItemEntities("B4", "SPACEBOY BIRTHDAY CARD", 0.4, null, List.of("card")));
     buy("x", "B4", "b9");
     buy("dan", "B1", "d1");
-    RecallOptions byTitle = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 0, 300, 0);
+    RecallOptions byTitle = new RecallOptions(20, 20, 30, 10, 50, 0, 1, 0, 300, 0, 7);
 
     List<Candidate> candidates = view.recall("dan", byTitle, 10);
     assertThat(candidates).extracting(Candidate::itemId).as("only never-sold items, one per recent item")

@@ -47,7 +47,7 @@ final class TinyShop {
                   boolean newItemsByTitle, String... triggers) {
     state.refreshPopularity();
     RecallPass pass = new RecallPass().begin(state.itemCount(), exclude, options, withoutBill, withoutCustomer,
-        newItemsByTitle);
+        newItemsByTitle, state.listedSince(options.newItemDays()));
     for (int r = 0; r < triggers.length; r++) {
       pass.addTrigger(state.item(triggers[r]), 1.0 / (r + 1));
     }
@@ -85,6 +85,6 @@ final class TinyShop {
   static RecallOptions options(int itemsPerEntity, int newItemsPerEntity, int alsoBought, int similarCustomers,
                                int similarTitles, int popular) {
     return new RecallOptions(20, 20, itemsPerEntity, newItemsPerEntity, alsoBought, similarCustomers, similarTitles,
-        popular, 500, 0);
+        popular, 500, 0, 7);
   }
 }
