@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,8 +46,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Steps: read the file ({@link Datasets#read}), wait for {@code GET /health} = 200, post the catalog to
  * {@code POST /v1/items} in batches (each item listed at its first purchase in the file, so that the engine's sense
- * of which items are new follows the file's time, not the clock's), then the purchases to {@code POST /v1/events} as {@code purchase}
- * events in timestamp order. Event ids come from {@link Dataset#eventIds()}, so running the import twice
+ * of which items are new follows the file's time, not the clock's), then the purchases to {@code POST /v1/events}
+ * as {@code purchase} events in timestamp order. Event ids come from {@link Dataset#eventIds()}, so running the import twice
  * posts the same ids and the engine counts the second run as duplicates.
  *
  * <p>Ordering under concurrency: events are cut, in timestamp order, into windows of
@@ -153,7 +152,7 @@ public final class ImportCommand implements Callable<Integer> {
           .executor(pool)
           .build();
       waitHealthy();
-      postItems(ds.catalog(), firstSold(ds.purchases()));
+      postItems(ds.catalog(), ds.firstPurchases());
       long eventsStart = System.nanoTime();
       long duplicates = postEvents(ds);
       double eventSeconds = seconds(eventsStart);
@@ -325,15 +324,6 @@ public final class ImportCommand implements Callable<Integer> {
         return 0L; // a 2xx without a JSON body still means accepted
       }
     });
-  }
-
-  /** Each item's first purchase in the file. */
-  static Map<String, Instant> firstSold(List<Purchase> purchases) {
-    Map<String, Instant> first = new HashMap<>();
-    for (Purchase p : purchases) {
-      first.merge(p.itemId(), p.ts(), (a, b) -> a.isBefore(b) ? a : b);
-    }
-    return first;
   }
 
   static byte[] itemsJson(List<CatalogItem> items, Map<String, Instant> listedAt) {

@@ -67,6 +67,15 @@ public record Dataset(String format, List<CatalogItem> catalog, List<Purchase> p
     return new Split(part(purchases.subList(0, lo), cut), part(purchases.subList(lo, purchases.size()), cut));
   }
 
+  /** When each purchased item was first bought: its earliest purchase's time, by item id. */
+  public Map<String, Instant> firstPurchases() {
+    Map<String, Instant> first = new HashMap<>();
+    for (Purchase p : purchases) { // in time order: the first seen is the earliest
+      first.putIfAbsent(p.itemId(), p.ts());
+    }
+    return first;
+  }
+
   private Dataset part(List<Purchase> ps, Instant cut) {
     Map<String, Long> c = new LinkedHashMap<>();
     c.put("kept", (long) ps.size());

@@ -96,10 +96,7 @@ public final class EvalCases {
    * Its sales are not: the listing time of a test item says nothing of when it first sold.
    */
   public static Map<String, Instant> listedAt(Dataset.Split split, List<CatalogItem> catalog) {
-    Map<String, Instant> listed = new HashMap<>();
-    for (Purchase p : split.train().purchases()) {
-      listed.merge(p.itemId(), p.ts(), (a, b) -> a.isBefore(b) ? a : b);
-    }
+    Map<String, Instant> listed = split.train().firstPurchases();
     Instant cut = cut(split);
     for (CatalogItem c : catalog) {
       listed.putIfAbsent(c.itemId(), cut);

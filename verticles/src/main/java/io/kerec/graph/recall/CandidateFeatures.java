@@ -48,7 +48,7 @@ final class CandidateFeatures {
     }
     List<Accumulator> kept = strongest(touched, max);
     List<Candidate> out = new ArrayList<>(kept.size());
-    long arrivedSince = state.latestTs() - RecallState.RECENT_WINDOW_MS;
+    long arrivedSince = state.recentSince();
     for (int i = 0; i < kept.size(); i++) {
       Accumulator a = kept.get(i);
       a.keptAt = i;
@@ -274,12 +274,7 @@ final class CandidateFeatures {
     }
     boolean fresh = isNew.test(a.item);
     return new Candidate(a.item.itemId, a.item.title, channel, f, a.base, because, fresh,
-        !fresh && isNewArrival(a.item, arrivedSince));
-  }
-
-  /** Sold, and first sold at or after {@code since} (the start of the recent window). */
-  static boolean isNewArrival(ItemState item, long since) {
-    return item.purchases > 0 && item.firstSoldTs >= since;
+        !fresh && a.item.isNewArrival(arrivedSince));
   }
 
   /** A co-purchase, similar-customer or similar-title explanation: from the trigger's main entity to the item's. */

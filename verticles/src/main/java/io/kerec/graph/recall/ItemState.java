@@ -45,6 +45,11 @@ final class ItemState {
     return purchases <= maxSales && listedTs >= listedSince;
   }
 
+  /** Whether the item is a new arrival: sold, and first sold at or after {@code since} (the recent window's start). */
+  boolean isNewArrival(long since) {
+    return purchases > 0 && firstSoldTs >= since;
+  }
+
   String mainEntity() {
     return entities.isEmpty() ? null : entities.get(0);
   }

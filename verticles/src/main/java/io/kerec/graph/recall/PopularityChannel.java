@@ -54,7 +54,7 @@ final class PopularityChannel implements RecallChannel {
       EntityState main = item.mainEntityState();
       out.add(new Candidate(item.itemId, item.title, RecallView.CHANNEL_POPULAR,
           CandidateFeatures.baseFeatures(item, main), Math.log1p(item.purchases), null, item.purchases == 0,
-          CandidateFeatures.isNewArrival(item, state.latestTs() - RecallState.RECENT_WINDOW_MS)));
+          item.isNewArrival(state.recentSince())));
     }
     return out;
   }

@@ -7,6 +7,7 @@ import io.kerec.bus.ItemView;
 import io.kerec.bus.PurchaseFact;
 import io.kerec.graph.recall.CoOccurrence.IntList;
 import io.kerec.graph.recall.CoOccurrence.Neighbour;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -222,7 +223,7 @@ final class RecallState {
     ItemState s = items.get(itemId);
     return s == null ? Optional.empty()
         : Optional.of(new ItemView(s.itemId, s.title, s.price, s.category, s.entities, s.purchases,
-            s.listedTs == Long.MAX_VALUE ? null : java.time.Instant.ofEpochMilli(s.listedTs)));
+            s.listedTs == Long.MAX_VALUE ? null : Instant.ofEpochMilli(s.listedTs)));
   }
 
   /** The item of that id, or null. */
@@ -289,6 +290,11 @@ final class RecallState {
     return latestTs == Long.MIN_VALUE ? Long.MIN_VALUE : latestTs - days * 24L * 3600 * 1000;
   }
 
+  /** The start (ms) of the recent window: {@link #RECENT_WINDOW_MS} before the latest purchase. */
+  long recentSince() {
+    return latestTs - RECENT_WINDOW_MS;
+  }
+
   /** The time of the latest purchase. */
   long latestTs() {
     return latestTs;
@@ -337,7 +343,7 @@ final class RecallState {
       for (ItemState item : itemsByIndex) {
         item.recentPurchases = 0;
       }
-      long from = latestTs - RECENT_WINDOW_MS;
+      long from = recentSince();
       for (int i = 0; i < purchaseItems.size; i++) {
         if (purchaseTimes[i] >= from) {
           itemsByIndex.get(purchaseItems.values[i]).recentPurchases++;

@@ -116,7 +116,7 @@ public final class TrainingSetBuilder {
     for (int i = start; i < lines.size(); i++) {
       labelBill.merge(lines.get(i).itemId(), 1, Integer::sum);
     }
-    boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= state.latestTs() - RecallState.RECENT_WINDOW_MS;
+    boolean billIsRecent = lines.get(lines.size() - 1).tsMillis() >= state.recentSince();
     List<Candidate> candidates = new ArrayList<>(view.recall(RecallView.recentItems(lines, start,
             options.historyItems()), state.indexesOf(before), options, maxCandidates, lastBill, user.bought, false));
     candidates.removeIf(Candidate::fresh);
